@@ -1,0 +1,96 @@
+import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
+import { Fn, Token } from "cdktf";
+import { Construct } from "constructs";
+import { deriveDnsPrefix } from "./private/dns-prefix";
+import { IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "./interfaces";
+
+export interface AksOidcClusterProps {
+  /** Cluster name. */
+  readonly name: string;
+  /** Resource group the cluster lives in; its location is used. */
+  readonly resourceGroup: IResourceGroupRef;
+  /**
+   * DNS prefix of the API server.
+   * @default - derived from `name`: lowercased, characters other than letters, digits and '-' as '-', at most 54
+   */
+  readonly dnsPrefix?: string;
+  /**
+   * Name of the default (system) node pool.
+   * @default "nodepool1", as `az aks create` names it
+   */
+  readonly nodePoolName?: string;
+  /**
+   * Nodes in the default pool.
+   * @default 1
+   */
+  readonly nodeCount?: number;
+  /**
+   * VM size of the default pool's nodes.
+   * @default - Azure chooses, as `az aks create` does
+   */
+  readonly nodeVmSize?: string;
+  /**
+   * Microsoft Entra Workload ID. Setting it to false later is the article's
+   * `az aks update --disable-workload-identity`; the OIDC issuer stays on regardless.
+   * @default true
+   */
+  readonly workloadIdentityEnabled?: boolean;
+  /**
+   * Tags on the cluster.
+   * @default - none
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An AKS cluster with the OIDC issuer and Microsoft Entra Workload ID enabled, and a system-assigned
+ * identity. The OIDC issuer is always on: Azure cannot turn it off once enabled.
+ */
+export class AksOidcCluster extends Construct implements IOidcIssuer {
+  /** The issuer URL that federated credentials must trust. */
+  public readonly oidcIssuerUrl: string;
+  public readonly clusterName: string;
+  public readonly clusterId: string;
+  public readonly workloadIdentityEnabled: boolean;
+  /** Client-certificate credentials from the cluster's `kube_config`, decoded for a Kubernetes provider. */
+  public readonly kubernetesConnection: KubernetesConnection;
+
+  constructor(scope: Construct, id: string, props: AksOidcClusterProps) {
+    super(scope, id);
+    this.workloadIdentityEnabled = props.workloadIdentityEnabled ?? true;
+
+    const cluster = new KubernetesCluster(this, "Cluster", {
+      name: props.name,
+      location: props.resourceGroup.location,
+      resourceGroupName: props.resourceGroup.name,
+      dnsPrefix: props.dnsPrefix ?? defaultDnsPrefix(props.name),
+      defaultNodePool: {
+        name: props.nodePoolName ?? "nodepool1",
+        nodeCount: props.nodeCount ?? 1,
+        vmSize: props.nodeVmSize,
+      },
+      identity: { type: "SystemAssigned" },
+      oidcIssuerEnabled: true,
+      workloadIdentityEnabled: this.workloadIdentityEnabled,
+      tags: props.tags ? { ...props.tags } : undefined,
+    });
+
+    this.oidcIssuerUrl = cluster.oidcIssuerUrl;
+    this.clusterName = cluster.name;
+    this.clusterId = cluster.id;
+    const kubeConfig = cluster.kubeConfig.get(0);
+    this.kubernetesConnection = {
+      host: kubeConfig.host,
+      clientCertificate: Fn.base64decode(kubeConfig.clientCertificate),
+      clientKey: Fn.base64decode(kubeConfig.clientKey),
+      clusterCaCertificate: Fn.base64decode(kubeConfig.clusterCaCertificate),
+    };
+  }
+}
+
+function defaultDnsPrefix(name: string): string {
+  if (!Token.isUnresolved(name)) return deriveDnsPrefix(name, 0);
+  // The name is only known at apply: apply the same derivation with Terraform functions.
+  const cleaned = Fn.lower(Fn.replace(name, "/[^0-9A-Za-z-]/", "-"));
+  return Fn.replace(Fn.substr(cleaned, 0, 54), "/^-+|-+$/", "");
+}

@@ -1,0 +1,58 @@
+/** Where a configuration value came from. */
+export type Source =
+  | { readonly kind: "default" }
+  | { readonly kind: "derived"; readonly from: string }
+  | { readonly kind: "file"; readonly file: string }
+  | { readonly kind: "env"; readonly variable: string };
+
+/** One thing wrong with the configuration: where, what was given, the rule broken, and the fix. */
+export interface ConfigProblem {
+  /** Config path, e.g. `workloads[0].namespace`, or the environment variable for file errors. */
+  readonly path: string;
+  /** What breaks the rule, e.g. `is 26 characters long; it must be 3-24`. */
+  readonly problem: string;
+  /** How to make it right. */
+  readonly fix: string;
+  /** The value given, when there was one. */
+  readonly value?: unknown;
+  /** Where the value came from, when not the configuration file. */
+  readonly source?: Source;
+}
+
+export function formatSource(source: Source): string {
+  switch (source.kind) {
+    case "default":
+      return "default";
+    case "derived":
+      return `derived from ${source.from}`;
+    case "file":
+      return `file ${source.file}`;
+    case "env":
+      return `environment variable ${source.variable}`;
+  }
+}
+
+/** `path: problem (got "value"); fix`, naming an environment variable when the value came from one. */
+export function formatProblem(p: ConfigProblem): string {
+  const from = p.source?.kind === "env" ? ` (from environment variable ${p.source.variable})` : "";
+  const got = p.value === undefined ? "" : ` (got ${describeValue(p.value)})`;
+  return `${p.path}${from}: ${p.problem}${got}; ${p.fix}`;
+}
+
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Thrown when the configuration cannot be used; lists every problem found, not just the first. */
+export class ConfigError extends Error {
+  public readonly problems: readonly ConfigProblem[];
+
+  constructor(problems: readonly ConfigProblem[]) {
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    super(`Invalid configuration (${count}):\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}

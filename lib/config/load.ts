@@ -1,0 +1,424 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parseDocument } from "yaml";
+import { PLACEHOLDERS, RANDOM_SUFFIX_STAND_IN, renderName, stripPlaceholders, unknownPlaceholders } from "../private/name-template";
+import { ConfigError, ConfigProblem, Source } from "./errors";
+import { RULES } from "./rules";
+import { BooleanField, CONFIG_FILE_VARIABLE, ENV_OVERRIDES, Field, IntegerField, ListField, ObjectField, SCHEMA, StringField } from "./schema";
+import { AppConfig } from "./types";
+
+/** One resolved leaf value and where it came from. */
+export interface ResolvedValue {
+  readonly path: string;
+  readonly value: string | number | boolean;
+  readonly source: Source;
+}
+
+export interface LoadedConfig {
+  readonly config: AppConfig;
+  /** Every leaf of `config` in schema order, with its source. */
+  readonly values: readonly ResolvedValue[];
+}
+
+export interface LoadConfigOptions {
+  /** Environment to read `AKS_WI_CONFIG` and the article's variables from. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Directory a relative `AKS_WI_CONFIG` path is resolved against. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+/**
+ * Loads the configuration: the embedded default (the article), overlaid by the file named in
+ * `AKS_WI_CONFIG`, overlaid by the article's environment variables; then validates all of it.
+ * @throws ConfigError listing every problem found.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const file = env[CONFIG_FILE_VARIABLE];
+  if (file === undefined || file === "") {
+    return resolveConfig({}, { env });
+  }
+  const absolute = path.resolve(options.cwd ?? process.cwd(), file);
+  return resolveConfig(readConfigFile(absolute, file), { env, file });
+}
+
+export interface ResolveConfigOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** How to name the file the raw values came from, in sources. @default - values are reported as from "inline" */
+  readonly file?: string;
+}
+
+/** Applies defaults and environment overrides to `raw` and validates the result. */
+export function resolveConfig(raw: unknown, options: ResolveConfigOptions = {}): LoadedConfig {
+  const walker = new Walker(options.file ?? "inline");
+  const input = walker.applyEnv(raw, options.env ?? {});
+  walker.suffix = knownGoodSuffix(input);
+  const config = walker.object(SCHEMA, input, "");
+  if (config !== undefined) walker.crossCheck(config as unknown as AppConfig);
+  if (walker.problems.length > 0) throw new ConfigError(walker.problems);
+  return { config: config as unknown as AppConfig, values: walker.values };
+}
+
+function readConfigFile(absolute: string, given: string): unknown {
+  const fail = (problem: string, fix: string): never => {
+    throw new ConfigError([{ path: CONFIG_FILE_VARIABLE, value: given, problem, fix }]);
+  };
+  let text = "";
+  try {
+    text = fs.readFileSync(absolute, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") fail("names a file that does not exist", "point it at a JSON or YAML file, or unset it for the defaults");
+    if (code === "EISDIR") fail("names a directory, not a file", "point it at a JSON or YAML file");
+    fail(`names a file that cannot be read (${code ?? String(e)})`, "check the path and its permissions");
+  }
+  if (text.trim() === "") fail("names an empty file", "write a JSON or YAML object into it, e.g. {} for the defaults");
+  const parsed = /\.json$/i.test(absolute) ? parseJson(text, fail) : parseYaml(text, fail);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    fail(`holds ${Array.isArray(parsed) ? "a list" : describeType(parsed)}, not an object`, "make the top level an object of keys such as location and workloads");
+  }
+  return parsed;
+}
+
+function parseJson(text: string, fail: (problem: string, fix: string) => never): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const message = (e as Error).message;
+    const position = /position (\d+)/.exec(message);
+    let where = "";
+    if (position) {
+      const before = text.slice(0, Number(position[1])).split("\n");
+      where = ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
+    }
+    return fail(`is not valid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, "")}`, "fix the JSON syntax");
+  }
+}
+
+function parseYaml(text: string, fail: (problem: string, fix: string) => never): unknown {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const error = doc.errors[0];
+  if (error) {
+    const where = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : "";
+    const firstLine = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    return fail(`is not valid YAML${where}: ${firstLine}`, "fix the YAML syntax (indent with spaces, not tabs)");
+  }
+  return doc.toJS();
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  switch (typeof value) {
+    case "string":
+      return "a string";
+    case "number":
+      return "a number";
+    case "boolean":
+      return "a boolean";
+    case "object":
+      return "an object";
+    default:
+      return typeof value;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** The fixed suffix if it is valid, so names are checked with it; otherwise names are checked with the random stand-in. */
+function knownGoodSuffix(input: unknown): string | undefined {
+  const suffix = isPlainObject(input) ? input.suffix : undefined;
+  return typeof suffix === "string" && RULES.suffix.problem(suffix) === undefined ? suffix : undefined;
+}
+
+function joinPath(parent: string, key: string | number): string {
+  if (typeof key === "number") return `${parent}[${key}]`;
+  return parent === "" ? key : `${parent}.${key}`;
+}
+
+/** The known key closest to `key`, when it is close enough to be a likely typo. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const sameLetters = known.find((k) => k.toLowerCase() === lower);
+  if (sameLetters) return sameLetters;
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { key: candidate, distance };
+  }
+  if (best && best.distance <= Math.max(1, Math.floor(best.key.length / 3))) return best.key;
+  const prefixed = known.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
+  return prefixed;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      // Swapped neighbours ("namepsace") count as one edit.
+      const swapped = i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] ? previous[j - 2] : Infinity;
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution, swapped === Infinity ? Infinity : swapped);
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+class Walker {
+  public readonly problems: ConfigProblem[] = [];
+  public readonly values: ResolvedValue[] = [];
+  public suffix: string | undefined;
+  /** Sources of values that did not come from the file: environment variables and copied defaults. */
+  private readonly sources = new Map<string, Source>();
+  private readonly fileSource: Source;
+
+  constructor(file: string) {
+    this.fileSource = { kind: "file", file };
+  }
+
+  /** Returns a copy of `raw` with the article's environment variables written into it. */
+  public applyEnv(raw: unknown, env: Readonly<Record<string, string | undefined>>): unknown {
+    const input: unknown = structuredClone(raw);
+    for (const { variable, path: keys } of ENV_OVERRIDES) {
+      const value = env[variable];
+      if (value === undefined) continue;
+      let container: unknown = input;
+      let at = "";
+      for (const key of keys.slice(0, -1)) {
+        container = this.childContainer(container, key, at);
+        at = joinPath(at, key);
+      }
+      const last = keys[keys.length - 1];
+      if (isPlainObject(container) && typeof last === "string") {
+        container[last] = value;
+        this.sources.set(joinPath(at, last), { kind: "env", variable });
+      }
+    }
+    return input;
+  }
+
+  /** The object or list at `key` under `container`, created from defaults when absent; undefined if not a container. */
+  private childContainer(container: unknown, key: string | number, at: string): unknown {
+    const childPath = joinPath(at, key);
+    if (typeof key === "number") {
+      if (!Array.isArray(container)) return undefined;
+      if (container[key] === undefined) container[key] = {};
+      return container[key];
+    }
+    if (!isPlainObject(container)) return undefined;
+    if (container[key] === undefined) {
+      const spec = SCHEMA.fields[key];
+      if (spec?.kind === "list") {
+        container[key] = structuredClone(spec.default);
+        this.markDefaults(container[key], childPath);
+      } else {
+        container[key] = {};
+      }
+    }
+    return container[key];
+  }
+
+  private markDefaults(value: unknown, at: string): void {
+    if (Array.isArray(value)) value.forEach((item, i) => this.markDefaults(item, joinPath(at, i)));
+    else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) this.markDefaults(v, joinPath(at, k));
+    else this.sources.set(at, { kind: "default" });
+  }
+
+  private report(problem: ConfigProblem): void {
+    const source = this.sources.get(problem.path);
+    this.problems.push(source && source.kind !== "default" ? { ...problem, source } : problem);
+  }
+
+  private sourceOf(at: string): Source {
+    return this.sources.get(at) ?? this.fileSource;
+  }
+
+  public object(spec: ObjectField, raw: unknown, at: string, fromDefault = false): Record<string, unknown> | undefined {
+    if (raw !== undefined && !isPlainObject(raw)) {
+      this.report({ path: at || "(root)", value: raw, problem: `must be an object, not ${describeType(raw)}`, fix: "write it as a map of keys" });
+      return undefined;
+    }
+    const given = raw ?? {};
+    const known = Object.keys(spec.fields);
+    for (const key of Object.keys(given)) {
+      if (key in spec.fields) continue;
+      const suggestion = closestKey(key, known);
+      this.report({
+        path: joinPath(at, key),
+        problem: "is not a known key",
+        fix: suggestion ? `did you mean \`${suggestion}\`?` : `remove it; known keys here: ${known.join(", ")}`,
+      });
+    }
+    const result: Record<string, unknown> = {};
+    const derived: Array<[string, StringField]> = [];
+    for (const [key, field] of Object.entries(spec.fields)) {
+      if (field.kind === "string" && field.derive && given[key] === undefined) {
+        derived.push([key, field]);
+        continue;
+      }
+      const value = this.field(field, given[key], joinPath(at, key), fromDefault);
+      if (value !== undefined) result[key] = value;
+    }
+    for (const [key, field] of derived) {
+      const childPath = joinPath(at, key);
+      // A sibling it needs is invalid and reported already; deriving from it would only repeat that.
+      if ((field.needs ?? []).some((sibling) => result[sibling] === undefined)) continue;
+      const value = field.derive!({ siblings: result, suffix: this.suffix });
+      const checked = this.checkString(field, value, childPath, { kind: "derived", from: field.derivedFrom ?? "other keys" });
+      if (checked !== undefined) result[key] = checked;
+    }
+    return result;
+  }
+
+  private field(field: Field, raw: unknown, at: string, fromDefault: boolean): unknown {
+    switch (field.kind) {
+      case "object":
+        return this.object(field, raw, at, fromDefault);
+      case "list":
+        return this.list(field, raw, at);
+      case "string":
+        return this.string(field, raw, at, fromDefault);
+      case "integer":
+        return this.integer(field, raw, at, fromDefault);
+      case "boolean":
+        return this.boolean(field, raw, at, fromDefault);
+    }
+  }
+
+  private list(field: ListField, raw: unknown, at: string): unknown[] | undefined {
+    if (raw === undefined) {
+      return field.default.map((item, i) => this.object(field.item, item, joinPath(at, i), true));
+    }
+    if (!Array.isArray(raw)) {
+      this.report({ path: at, value: raw, problem: `must be a list, not ${describeType(raw)}`, fix: "write it as a list of objects" });
+      return undefined;
+    }
+    if (raw.length < field.minItems || raw.length > field.maxItems) {
+      this.report({
+        path: at,
+        problem: `has ${raw.length} entries; it must have ${field.minItems}-${field.maxItems}`,
+        fix: raw.length < field.minItems ? "add an entry, or remove the key for the default" : "split the configuration",
+      });
+      return undefined;
+    }
+    return raw.map((item, i) => this.object(field.item, item, joinPath(at, i)));
+  }
+
+  private leafSource(at: string, fromDefault: boolean): Source {
+    return fromDefault ? { kind: "default" } : this.sourceOf(at);
+  }
+
+  private string(field: StringField, raw: unknown, at: string, fromDefault: boolean): string | undefined {
+    if (raw === undefined) {
+      if (field.default !== undefined) return this.checkString(field, field.default, at, { kind: "default" });
+      if (field.required) {
+        this.report({ path: at, problem: "is required", fix: `add it: ${field.doc}` });
+      }
+      return undefined;
+    }
+    if (typeof raw !== "string") {
+      this.report({ path: at, value: raw, problem: `must be a string, not ${describeType(raw)}`, fix: "quote the value" });
+      return undefined;
+    }
+    return this.checkString(field, raw, at, this.leafSource(at, fromDefault));
+  }
+
+  private checkString(field: StringField, given: string, at: string, source: Source): string | undefined {
+    const value = field.normalise ? field.normalise(given) : given;
+    const problemCount = this.problems.length;
+    if (value.trim() === "") {
+      this.report({ path: at, value: given, problem: "is empty", fix: field.default !== undefined ? "remove the key for the default, or give a value" : "give a value" });
+      return undefined;
+    }
+    const unknown = field.template ? unknownPlaceholders(value) : [];
+    if (unknown.length > 0) {
+      this.report({
+        path: at,
+        value: given,
+        problem: `uses unknown placeholder${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `{${u}}`).join(", ")}`,
+        fix: `use only ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`,
+      });
+    } else if (field.oneOf && !field.oneOf.includes(value)) {
+      this.report({ path: at, value: given, problem: `is not one of ${field.oneOf.join(", ")}`, fix: `use one of ${field.oneOf.join(", ")}` });
+    } else if (field.rule) {
+      const rule = RULES[field.rule];
+      const expanded = field.template ? renderName(value, this.suffix ?? RANDOM_SUFFIX_STAND_IN) : value;
+      const problem = rule.problem(expanded);
+      if (problem) {
+        const counted = field.template && value !== expanded ? ` with {suffix} as ${this.suffix === undefined ? "6 random hex characters" : `"${this.suffix}"`}` : "";
+        this.report({ path: at, value: given, problem: `${problem}${counted} (rule: ${rule.rule})`, fix: rule.fix });
+      }
+    }
+    if (this.problems.length > problemCount) return undefined;
+    this.values.push({ path: at, value, source });
+    return value;
+  }
+
+  private integer(field: IntegerField, raw: unknown, at: string, fromDefault: boolean): number | undefined {
+    const value = raw ?? field.default;
+    if (typeof value !== "number" || !Number.isInteger(value)) {
+      this.report({ path: at, value: raw, problem: `must be a whole number, not ${describeType(raw)}`, fix: `give a whole number from ${field.min} to ${field.max}` });
+      return undefined;
+    }
+    if (value < field.min || value > field.max) {
+      this.report({ path: at, value: raw, problem: `is outside ${field.min}-${field.max}`, fix: `give a whole number from ${field.min} to ${field.max}` });
+      return undefined;
+    }
+    this.values.push({ path: at, value, source: raw === undefined ? { kind: "default" } : this.leafSource(at, fromDefault) });
+    return value;
+  }
+
+  private boolean(field: BooleanField, raw: unknown, at: string, fromDefault: boolean): boolean | undefined {
+    const value = raw ?? field.default;
+    if (typeof value !== "boolean") {
+      this.report({ path: at, value: raw, problem: `must be true or false, not ${describeType(raw)}`, fix: "write true or false without quotes" });
+      return undefined;
+    }
+    if (field.mustBe && value !== field.mustBe.value) {
+      this.report({ path: at, value: raw, problem: `cannot be ${value}: ${field.mustBe.reason}`, fix: field.mustBe.fix });
+      return undefined;
+    }
+    this.values.push({ path: at, value, source: raw === undefined ? { kind: "default" } : this.leafSource(at, fromDefault) });
+    return value;
+  }
+
+  /** Rules that span keys: each workload has its own identity and its own service account. */
+  public crossCheck(config: AppConfig): void {
+    if (!Array.isArray(config.workloads)) return;
+    const firstWith = new Map<string, number>();
+    config.workloads.forEach((workload, i) => {
+      if (!workload) return;
+      const claims: Array<[string, string | undefined, string]> = [
+        [
+          "identity",
+          // Compared without placeholders: the identity's construct id is its name without them.
+          workload.identity === undefined ? undefined : `identity:${stripPlaceholders(workload.identity)}`,
+          "give each workload its own identity, differing in more than {suffix}",
+        ],
+        [
+          "serviceAccount",
+          workload.serviceAccount === undefined || workload.namespace === undefined ? undefined : `sa:${workload.namespace}/${workload.serviceAccount}`,
+          "each service account can be bound once; change its name or namespace",
+        ],
+      ];
+      for (const [key, claim, fix] of claims) {
+        if (claim === undefined) continue;
+        const first = firstWith.get(claim);
+        if (first === undefined) {
+          firstWith.set(claim, i);
+          continue;
+        }
+        this.report({
+          path: `workloads[${i}].${key}`,
+          value: (workload as unknown as Record<string, string>)[key],
+          problem: `duplicates workloads[${first}].${key}`,
+          fix,
+        });
+      }
+    });
+  }
+}

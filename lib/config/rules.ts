@@ -1,0 +1,167 @@
+/**
+ * The naming rules Azure and Kubernetes enforce at apply time, checked here before synthesis.
+ * Each rule states itself (`rule`), explains what is wrong with a value (`problem`), and how to
+ * mend it (`fix`). Values are checked after `{suffix}` is expanded.
+ */
+export interface NameRule {
+  /** The rule in one line, as printed in errors and in help/configuration.md. */
+  readonly rule: string;
+  /** What breaks the rule in `value`, or undefined when it complies. */
+  problem(value: string): string | undefined;
+  /** How to make a value comply. */
+  readonly fix: string;
+}
+
+interface PatternRuleSpec {
+  readonly rule: string;
+  readonly min: number;
+  readonly max: number;
+  /** Each pattern with the explanation given when a value does not match it. */
+  readonly patterns: ReadonlyArray<readonly [RegExp, string]>;
+  readonly fix: string;
+}
+
+function patternRule(spec: PatternRuleSpec): NameRule {
+  return {
+    rule: spec.rule,
+    fix: spec.fix,
+    problem(value) {
+      const length = [...value].length;
+      if (length < spec.min || length > spec.max) {
+        return `is ${length} character${length === 1 ? "" : "s"} long; it must be ${spec.min}-${spec.max}`;
+      }
+      const failed = spec.patterns.find(([pattern]) => !pattern.test(value));
+      return failed?.[1];
+    },
+  };
+}
+
+const DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+
+export const RULES = {
+  resourceGroupName: patternRule({
+    rule: "1-90 characters: letters, digits, '-', '_', '.', '(' and ')'; must not end with '.'",
+    min: 1,
+    max: 90,
+    patterns: [
+      [/^[-\p{L}\p{N}_.()]+$/u, "contains a character other than letters, digits, '-', '_', '.', '(' and ')'"],
+      [/[^.]$/, "ends with '.'"],
+    ],
+    fix: "use letters, digits, '-', '_', '.', '(' and ')', not ending with '.', at most 90 characters",
+  }),
+  clusterName: patternRule({
+    rule: "1-63 characters: letters, digits, '-' and '_'; starts and ends with a letter or digit",
+    min: 1,
+    max: 63,
+    patterns: [
+      [/^[a-zA-Z0-9_-]+$/, "contains a character other than letters, digits, '-' and '_'"],
+      [/^[a-zA-Z0-9](.*[a-zA-Z0-9])?$/, "does not start and end with a letter or digit"],
+    ],
+    fix: "use letters, digits, '-' and '_', starting and ending with a letter or digit, at most 63 characters",
+  }),
+  dnsPrefix: patternRule({
+    rule: "1-54 characters: letters, digits and '-'; starts and ends with a letter or digit",
+    min: 1,
+    max: 54,
+    patterns: [
+      [/^[a-zA-Z0-9-]+$/, "contains a character other than letters, digits and '-'"],
+      [/^[a-zA-Z0-9](.*[a-zA-Z0-9])?$/, "does not start and end with a letter or digit"],
+    ],
+    fix: "remove the key to derive it from cluster.name, or use letters, digits and '-' (at most 54)",
+  }),
+  nodePoolName: patternRule({
+    rule: "1-12 characters: lowercase letters and digits, starting with a letter",
+    min: 1,
+    max: 12,
+    patterns: [[/^[a-z][a-z0-9]*$/, "is not lowercase letters and digits starting with a letter"]],
+    fix: "use 1-12 lowercase letters and digits starting with a letter, e.g. \"nodepool1\"",
+  }),
+  identityName: patternRule({
+    rule: "3-128 characters: letters, digits, '-' and '_'; starts with a letter or digit",
+    min: 3,
+    max: 128,
+    patterns: [
+      [/^[a-zA-Z0-9_-]+$/, "contains a character other than letters, digits, '-' and '_'"],
+      [/^[a-zA-Z0-9]/, "does not start with a letter or digit"],
+    ],
+    fix: "use 3-128 letters, digits, '-' and '_', starting with a letter or digit",
+  }),
+  federatedCredentialName: patternRule({
+    rule: "3-120 characters: letters, digits, '-' and '_'; starts with a letter or digit",
+    min: 3,
+    max: 120,
+    patterns: [
+      [/^[a-zA-Z0-9_-]+$/, "contains a character other than letters, digits, '-' and '_'"],
+      [/^[a-zA-Z0-9]/, "does not start with a letter or digit"],
+    ],
+    fix: "use 3-120 letters, digits, '-' and '_', starting with a letter or digit",
+  }),
+  keyVaultName: patternRule({
+    rule: "3-24 characters: letters, digits and '-'; starts with a letter, ends with a letter or digit, no '--'",
+    min: 3,
+    max: 24,
+    patterns: [
+      [/^[a-zA-Z0-9-]+$/, "contains a character other than letters, digits and '-'"],
+      [/^[a-zA-Z]/, "does not start with a letter"],
+      [/[a-zA-Z0-9]$/, "does not end with a letter or digit"],
+      [/^(?!.*--)/, "contains '--'"],
+    ],
+    fix: "use 3-24 letters, digits and single hyphens, starting with a letter (the suffix counts 6 when random)",
+  }),
+  secretName: patternRule({
+    rule: "1-127 characters: letters, digits and '-'",
+    min: 1,
+    max: 127,
+    patterns: [[/^[a-zA-Z0-9-]+$/, "contains a character other than letters, digits and '-'"]],
+    fix: "use 1-127 letters, digits and '-'",
+  }),
+  namespace: patternRule({
+    rule: "a DNS-1123 label: 1-63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+    min: 1,
+    max: 63,
+    patterns: [[new RegExp(`^${DNS_LABEL}$`), "is not lowercase letters, digits and '-' starting and ending with a letter or digit"]],
+    fix: "use lowercase letters, digits and '-', e.g. \"default\" or \"team-a\"",
+  }),
+  serviceAccountName: patternRule({
+    rule: "a DNS-1123 subdomain: 1-253 characters, dot-separated lowercase labels of letters, digits and '-'",
+    min: 1,
+    max: 253,
+    patterns: [
+      [
+        new RegExp(`^${DNS_LABEL}(\\.${DNS_LABEL})*$`),
+        "is not dot-separated labels of lowercase letters, digits and '-' starting and ending with a letter or digit",
+      ],
+    ],
+    fix: "use lowercase letters, digits, '-' and '.', e.g. \"workload-identity-sa\"",
+  }),
+  location: patternRule({
+    rule: "an Azure region name: lowercase letters and digits without spaces, e.g. \"eastus\" (\"East US\" is normalised)",
+    min: 1,
+    max: 64,
+    patterns: [[/^[a-z0-9]+$/, "is not an Azure region name of lowercase letters and digits"]],
+    fix: "use the region's name as `az account list-locations -o table` prints it, e.g. \"eastus\"",
+  }),
+  suffix: patternRule({
+    rule: "1-16 lowercase letters and digits (the article's `openssl rand -hex 3` gives 6 hex digits)",
+    min: 1,
+    max: 16,
+    patterns: [[/^[a-z0-9]+$/, "is not lowercase letters and digits"]],
+    fix: "use lowercase letters and digits, e.g. the output of `openssl rand -hex 3`, or remove it for a random suffix",
+  }),
+  vmSize: patternRule({
+    rule: "an Azure VM size: `Standard_` followed by letters, digits and '_'",
+    min: 10,
+    max: 64,
+    patterns: [[/^Standard_[A-Za-z0-9_]+$/, "is not an Azure VM size name"]],
+    fix: "use a size from `az vm list-sizes --location <location> -o table`, e.g. \"Standard_D2s_v5\"",
+  }),
+  image: patternRule({
+    rule: "a container image reference without whitespace",
+    min: 1,
+    max: 1024,
+    patterns: [[/^\S+$/, "contains whitespace"]],
+    fix: "use an image reference such as \"ghcr.io/azure/azure-workload-identity/msal-go\"",
+  }),
+} satisfies Record<string, NameRule>;
+
+export type RuleId = keyof typeof RULES;

@@ -1,0 +1,253 @@
+import { deriveDnsPrefix } from "../private/dns-prefix";
+import { RANDOM_SUFFIX_LENGTH } from "../private/name-template";
+import { DEFAULT_VERIFICATION_IMAGE } from "../defaults";
+import { RuleId } from "./rules";
+
+/**
+ * The configuration schema: every key, its type, default, rule and documentation. The loader
+ * walks it to apply defaults and validate, and help/configuration.md is generated from it.
+ */
+
+export interface DeriveContext {
+  /** The fixed suffix, or undefined when it is random. */
+  readonly suffix?: string;
+  /** The object's other values, already resolved. */
+  readonly siblings: Readonly<Record<string, unknown>>;
+}
+
+interface FieldBase {
+  /** One or two sentences for help/configuration.md. */
+  readonly doc: string;
+}
+
+export interface StringField extends FieldBase {
+  readonly kind: "string";
+  /** Value used when the key is absent. */
+  readonly default?: string;
+  /** Computes the value from the `needs` siblings when the key is absent; `derivedFrom` documents it. */
+  readonly derive?: (ctx: DeriveContext) => string;
+  readonly needs?: readonly string[];
+  readonly derivedFrom?: string;
+  /** Absent without a default or derivation: error when `required`, otherwise left undefined. */
+  readonly required?: boolean;
+  /** The value may contain `{suffix}`; the rule is checked on the expanded value. */
+  readonly template?: boolean;
+  readonly rule?: RuleId;
+  readonly oneOf?: readonly string[];
+  /** Applied before validation, e.g. "East US" to "eastus". */
+  readonly normalise?: (value: string) => string;
+}
+
+export interface IntegerField extends FieldBase {
+  readonly kind: "integer";
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface BooleanField extends FieldBase {
+  readonly kind: "boolean";
+  readonly default: boolean;
+  /** The only accepted value, with the reason, for switches Azure cannot turn back. */
+  readonly mustBe?: { readonly value: boolean; readonly reason: string; readonly fix: string };
+}
+
+export interface ObjectField extends FieldBase {
+  readonly kind: "object";
+  readonly fields: Readonly<Record<string, Field>>;
+}
+
+export interface ListField extends FieldBase {
+  readonly kind: "list";
+  readonly item: ObjectField;
+  readonly default: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  readonly minItems: number;
+  readonly maxItems: number;
+}
+
+export type Field = StringField | IntegerField | BooleanField | ObjectField | ListField;
+
+/** Environment variables of the article that override one config path each. */
+export const ENV_OVERRIDES: ReadonlyArray<{ readonly variable: string; readonly path: readonly (string | number)[] }> = [
+  { variable: "LOCATION", path: ["location"] },
+  { variable: "RANDOM_ID", path: ["suffix"] },
+  { variable: "RESOURCE_GROUP", path: ["resourceGroup", "name"] },
+  { variable: "CLUSTER_NAME", path: ["cluster", "name"] },
+  { variable: "KEYVAULT_NAME", path: ["keyVault", "name"] },
+  { variable: "KEYVAULT_SECRET_NAME", path: ["keyVault", "secretName"] },
+  { variable: "SERVICE_ACCOUNT_NAMESPACE", path: ["workloads", 0, "namespace"] },
+  { variable: "SERVICE_ACCOUNT_NAME", path: ["workloads", 0, "serviceAccount"] },
+  { variable: "USER_ASSIGNED_IDENTITY_NAME", path: ["workloads", 0, "identity"] },
+  { variable: "FEDERATED_IDENTITY_CREDENTIAL_NAME", path: ["workloads", 0, "federatedCredential"] },
+];
+
+/** The environment variable naming a JSON or YAML configuration file. */
+export const CONFIG_FILE_VARIABLE = "AKS_WI_CONFIG";
+
+
+const WORKLOAD: ObjectField = {
+  kind: "object",
+  doc: "A Kubernetes service account bound to a user-assigned managed identity through a federated credential.",
+  fields: {
+    namespace: {
+      kind: "string",
+      default: "default",
+      template: true,
+      rule: "namespace",
+      doc: "Namespace of the service account. It must exist; `default` always does.",
+    },
+    serviceAccount: {
+      kind: "string",
+      required: true,
+      template: true,
+      rule: "serviceAccountName",
+      doc: "Name of the Kubernetes service account to create, annotated with the identity's client id.",
+    },
+    identity: {
+      kind: "string",
+      required: true,
+      template: true,
+      rule: "identityName",
+      doc: "Name of the user-assigned managed identity to create for this workload.",
+    },
+    federatedCredential: {
+      kind: "string",
+      template: true,
+      rule: "federatedCredentialName",
+      derive: ({ siblings }) => `fic-${String(siblings.namespace)}-${String(siblings.serviceAccount).replace(/\./g, "-")}`,
+      needs: ["namespace", "serviceAccount"],
+      derivedFrom: "`fic-<namespace>-<serviceAccount>` ('.' becomes '-')",
+      doc: "Name of the federated identity credential trusting the cluster's issuer for this service account.",
+    },
+  },
+};
+
+export const SCHEMA: ObjectField = {
+  kind: "object",
+  doc: "The whole configuration.",
+  fields: {
+    location: {
+      kind: "string",
+      default: "eastus",
+      rule: "location",
+      normalise: (value) => value.toLowerCase().replace(/\s+/g, ""),
+      doc: "Azure region for every resource. Display names such as `East US` are accepted and normalised.",
+    },
+    suffix: {
+      kind: "string",
+      rule: "suffix",
+      doc:
+        `Fixed value for \`{suffix}\` in names. When absent, a \`random_id\` of 3 bytes gives ${RANDOM_SUFFIX_LENGTH} ` +
+        "hex characters at the first apply (the article's `openssl rand -hex 3`), stored in state thereafter.",
+    },
+    resourceGroup: {
+      kind: "object",
+      doc: "The resource group that holds every Azure resource.",
+      fields: {
+        name: {
+          kind: "string",
+          default: "myResourceGroup{suffix}",
+          template: true,
+          rule: "resourceGroupName",
+          doc: "Resource group name.",
+        },
+      },
+    },
+    cluster: {
+      kind: "object",
+      doc: "The AKS cluster, with the OIDC issuer and Microsoft Entra Workload ID.",
+      fields: {
+        name: { kind: "string", default: "myAKSCluster{suffix}", template: true, rule: "clusterName", doc: "Cluster name." },
+        dnsPrefix: {
+          kind: "string",
+          template: true,
+          rule: "dnsPrefix",
+          derive: ({ siblings, suffix }) => deriveDnsPrefix(String(siblings.name), suffix?.length ?? RANDOM_SUFFIX_LENGTH),
+          needs: ["name"],
+          derivedFrom: "`cluster.name`: lowercased, other characters as '-', cut to 54",
+          doc: "DNS prefix of the API server's FQDN.",
+        },
+        nodePoolName: {
+          kind: "string",
+          default: "nodepool1",
+          rule: "nodePoolName",
+          doc: "Name of the default (system) node pool.",
+        },
+        nodeCount: { kind: "integer", default: 1, min: 1, max: 1000, doc: "Nodes in the default pool." },
+        nodeVmSize: {
+          kind: "string",
+          rule: "vmSize",
+          doc: "VM size of the default pool's nodes, e.g. `Standard_D2s_v5`. When absent Azure chooses, as `az aks create` does.",
+        },
+        workloadIdentityEnabled: {
+          kind: "boolean",
+          default: true,
+          doc: "Microsoft Entra Workload ID. `false` is the article's `az aks update --disable-workload-identity`.",
+        },
+        oidcIssuerEnabled: {
+          kind: "boolean",
+          default: true,
+          mustBe: {
+            value: true,
+            reason: "Azure cannot disable the OIDC issuer once it is enabled, and workload identity needs it",
+            fix: "remove the key or set it to true; to stop federation, set cluster.workloadIdentityEnabled to false",
+          },
+          doc: "Always `true`: Azure cannot turn the OIDC issuer off once it is on.",
+        },
+      },
+    },
+    keyVault: {
+      kind: "object",
+      doc: "The Key Vault, with purge protection and Azure RBAC authorization, and its secret.",
+      fields: {
+        name: {
+          kind: "string",
+          default: "kv-workload-id{suffix}",
+          template: true,
+          rule: "keyVaultName",
+          doc:
+            "Key vault name, globally unique. The article's `keyvault-workload-id$RANDOM_ID` is 26 characters, " +
+            "over Azure's 24, so the default is shorter.",
+        },
+        sku: { kind: "string", default: "standard", oneOf: ["standard", "premium"], doc: "Key vault SKU." },
+        secretName: {
+          kind: "string",
+          default: "my-secret{suffix}",
+          template: true,
+          rule: "secretName",
+          doc: "Name of the secret the verification pod reads.",
+        },
+      },
+    },
+    workloads: {
+      kind: "list",
+      minItems: 1,
+      maxItems: 1000,
+      item: WORKLOAD,
+      default: [
+        {
+          namespace: "default",
+          serviceAccount: "workload-identity-sa{suffix}",
+          identity: "myIdentity{suffix}",
+          federatedCredential: "myFedIdentity{suffix}",
+        },
+      ],
+      doc:
+        "Workloads, each with its own identity, granted \"Key Vault Secrets User\" on the vault. The default is the " +
+        "article's single workload. The article's environment variables override the first entry.",
+    },
+    verificationPod: {
+      kind: "object",
+      doc: "The article's pod that reads the secret through workload identity, for the first workload.",
+      fields: {
+        enabled: { kind: "boolean", default: true, doc: "Create the verification pod." },
+        image: {
+          kind: "string",
+          default: DEFAULT_VERIFICATION_IMAGE,
+          rule: "image",
+          doc: "Container image of the pod.",
+        },
+      },
+    },
+  },
+};
