@@ -1,0 +1,64 @@
+import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
+import { TerraformOutput, TerraformVariable } from "cdktf";
+import { AksOidcCluster } from "../lib/aks-oidc-cluster";
+import { FAKE_RESOURCE_GROUP, onlyResource, synthConstructs } from "./helpers";
+
+describe("AksOidcCluster", () => {
+  test("enables the OIDC issuer and workload identity with a system-assigned identity", () => {
+    const { json } = synthConstructs((stack) => new AksOidcCluster(stack, "Cluster", { name: "myAKSCluster", resourceGroup: FAKE_RESOURCE_GROUP }));
+    expect(json).toHaveResourceWithProperties(KubernetesCluster, {
+      name: "myAKSCluster",
+      location: "westeurope",
+      resource_group_name: "rg-test",
+      oidc_issuer_enabled: true,
+      workload_identity_enabled: true,
+      identity: { type: "SystemAssigned" },
+      default_node_pool: { name: "nodepool1", node_count: 1 },
+    });
+  });
+
+  test("leaves the VM size to Azure unless given", () => {
+    const { tf } = synthConstructs((stack) => new AksOidcCluster(stack, "Cluster", { name: "c1", resourceGroup: FAKE_RESOURCE_GROUP }));
+    expect(onlyResource(tf, "azurerm_kubernetes_cluster").default_node_pool).not.toHaveProperty("vm_size");
+    const sized = synthConstructs((stack) => new AksOidcCluster(stack, "Cluster", { name: "c1", resourceGroup: FAKE_RESOURCE_GROUP, nodeVmSize: "Standard_D2s_v5", nodeCount: 3 }));
+    expect(onlyResource(sized.tf, "azurerm_kubernetes_cluster").default_node_pool).toEqual({ name: "nodepool1", node_count: 3, vm_size: "Standard_D2s_v5" });
+  });
+
+  test("can disable workload identity while the OIDC issuer stays on", () => {
+    const { tf } = synthConstructs((stack) =>
+      new AksOidcCluster(stack, "Cluster", { name: "c1", resourceGroup: FAKE_RESOURCE_GROUP, workloadIdentityEnabled: false }),
+    );
+    const cluster = onlyResource(tf, "azurerm_kubernetes_cluster");
+    expect(cluster.workload_identity_enabled).toBe(false);
+    expect(cluster.oidc_issuer_enabled).toBe(true);
+  });
+
+  test("derives a valid DNS prefix from a literal name", () => {
+    const { tf } = synthConstructs((stack) => new AksOidcCluster(stack, "Cluster", { name: "My_AKS_Cluster_" + "x".repeat(60), resourceGroup: FAKE_RESOURCE_GROUP }));
+    const prefix: string = onlyResource(tf, "azurerm_kubernetes_cluster").dns_prefix;
+    expect(prefix).toMatch(/^[a-z0-9][a-z0-9-]{0,52}[a-z0-9]$/);
+    expect(prefix.startsWith("my-aks-cluster-x")).toBe(true);
+  });
+
+  test("derives the DNS prefix with Terraform functions when the name is known only at apply", () => {
+    const { tf } = synthConstructs((stack) => {
+      const suffix = new TerraformVariable(stack, "suffix", { type: "string" });
+      new AksOidcCluster(stack, "Cluster", { name: `aks-${suffix.stringValue}`, resourceGroup: FAKE_RESOURCE_GROUP });
+    });
+    expect(onlyResource(tf, "azurerm_kubernetes_cluster").dns_prefix).toBe(
+      '${replace(substr(lower(replace("aks-${var.suffix}", "/[^0-9A-Za-z-]/", "-")), 0, 54), "/^-+|-+$/", "")}',
+    );
+  });
+
+  test("exposes the issuer URL and decoded kube_config credentials", () => {
+    let cluster: AksOidcCluster | undefined;
+    const { tf } = synthConstructs((stack) => {
+      cluster = new AksOidcCluster(stack, "Cluster", { name: "c1", resourceGroup: FAKE_RESOURCE_GROUP });
+      new TerraformOutput(stack, "issuer", { value: cluster.oidcIssuerUrl });
+      new TerraformOutput(stack, "key", { value: cluster.kubernetesConnection.clientKey, sensitive: true });
+    });
+    const id = onlyResource(tf, "azurerm_kubernetes_cluster").logicalId;
+    expect(tf.output.issuer.value).toBe(`\${azurerm_kubernetes_cluster.${id}.oidc_issuer_url}`);
+    expect(tf.output.key.value).toBe(`\${base64decode(azurerm_kubernetes_cluster.${id}.kube_config[0].client_key)}`);
+  });
+});

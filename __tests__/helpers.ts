@@ -1,0 +1,47 @@
+import { Testing, TerraformStack } from "cdktf";
+import { AksWorkloadIdentityStack, DEFAULT_STACK_NAME } from "../lib/aks-workload-identity-stack";
+import { resolveConfig } from "../lib/config/load";
+
+export type Block = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface Synthesized {
+  readonly json: string;
+  readonly tf: Block;
+  readonly stack: AksWorkloadIdentityStack;
+}
+
+/** Synthesizes the app's stack for `raw` (as if read from a file) and `env`, with validations. */
+export function synthApp(raw: unknown = {}, env: Record<string, string> = {}): Synthesized {
+  const { config } = resolveConfig(raw, { env });
+  const stack = new AksWorkloadIdentityStack(Testing.app(), DEFAULT_STACK_NAME, { config });
+  const json = Testing.synth(stack, true);
+  return { json, tf: JSON.parse(json), stack };
+}
+
+/** Synthesizes whatever `build` adds to a bare stack. */
+export function synthConstructs(build: (stack: TerraformStack) => void): { json: string; tf: Block } {
+  const json = Testing.synthScope((scope) => build(scope as TerraformStack));
+  return { json, tf: JSON.parse(json) };
+}
+
+/** The bodies of every resource of `type`, keyed by logical id. */
+export function resources(tf: Block, type: string): Record<string, Block> {
+  return tf.resource?.[type] ?? {};
+}
+
+/** The single resource of `type`, with its logical id; fails the test if there is not exactly one. */
+export function onlyResource(tf: Block, type: string): Block & { logicalId: string } {
+  const entries = Object.entries(resources(tf, type));
+  if (entries.length !== 1) throw new Error(`expected one ${type}, found ${entries.length}`);
+  const [logicalId, body] = entries[0];
+  return { ...body, logicalId };
+}
+
+/** A reference to an attribute of the single resource of `type`, as Terraform JSON writes it. */
+export function ref(tf: Block, type: string, attribute: string): string {
+  return `\${${type}.${onlyResource(tf, type).logicalId}.${attribute}}`;
+}
+
+/** A fake cluster and resource group for construct tests. */
+export const FAKE_ISSUER = { oidcIssuerUrl: "https://eastus.oic.prod-aks.azure.com/tenant/cluster/" };
+export const FAKE_RESOURCE_GROUP = { name: "rg-test", location: "westeurope" };
