@@ -13,6 +13,8 @@ export interface ConfigProblem {
   readonly problem: string;
   /** How to make it right. */
   readonly fix: string;
+  /** The rule broken, in one line, when it is a naming rule. */
+  readonly rule?: string;
   /** The value given, when there was one. */
   readonly value?: unknown;
   /** Where the value came from, when not the configuration file. */
@@ -32,11 +34,15 @@ export function formatSource(source: Source): string {
   }
 }
 
-/** `path: problem (got "value"); fix`, naming an environment variable when the value came from one. */
+/**
+ * `path: problem (got "value"); fix (rule: ...)`, naming an environment variable when the value
+ * came from one.
+ */
 export function formatProblem(p: ConfigProblem): string {
   const from = p.source?.kind === "env" ? ` (from environment variable ${p.source.variable})` : "";
   const got = p.value === undefined ? "" : ` (got ${describeValue(p.value)})`;
-  return `${p.path}${from}: ${p.problem}${got}; ${p.fix}`;
+  const rule = p.rule === undefined ? "" : ` (rule: ${p.rule})`;
+  return `${p.path}${from}: ${p.problem}${got}; ${p.fix}${rule}`;
 }
 
 function describeValue(value: unknown): string {

@@ -96,7 +96,7 @@ function parseJson(text: string, fail: (problem: string, fix: string) => never):
 }
 
 function parseYaml(text: string, fail: (problem: string, fix: string) => never): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
     const where = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : "";
@@ -331,7 +331,8 @@ class Walker {
     const value = field.normalise ? field.normalise(given) : given;
     const problemCount = this.problems.length;
     if (value.trim() === "") {
-      this.report({ path: at, value: given, problem: "is empty", fix: field.default !== undefined ? "remove the key for the default, or give a value" : "give a value" });
+      const forDefault = source.kind === "env" ? "unset the variable for the default" : "remove the key for the default";
+      this.report({ path: at, value: given, problem: "is empty", fix: field.default !== undefined ? `${forDefault}, or give a value` : "give a value" });
       return undefined;
     }
     const unknown = field.template ? unknownPlaceholders(value) : [];
@@ -349,8 +350,11 @@ class Walker {
       const expanded = field.template ? renderName(value, this.suffix ?? RANDOM_SUFFIX_STAND_IN) : value;
       const problem = rule.problem(expanded);
       if (problem) {
-        const counted = field.template && value !== expanded ? ` with {suffix} as ${this.suffix === undefined ? "6 random hex characters" : `"${this.suffix}"`}` : "";
-        this.report({ path: at, value: given, problem: `${problem}${counted} (rule: ${rule.rule})`, fix: rule.fix });
+        const counted =
+          field.template && value !== expanded
+            ? ` (counting {suffix} as ${this.suffix === undefined ? `${RANDOM_SUFFIX_STAND_IN.length} random hex characters` : `"${this.suffix}"`})`
+            : "";
+        this.report({ path: at, value: given, problem: `${problem}${counted}`, fix: rule.fix, rule: rule.rule });
       }
     }
     if (this.problems.length > problemCount) return undefined;

@@ -6,22 +6,21 @@ export const DNS_PREFIX_MAX_LENGTH = 54;
 /**
  * Derives a valid AKS DNS prefix template from a cluster name template: lowercase, characters
  * other than letters, digits and hyphens become hyphens, at most 54 characters once `{suffix}`
- * is expanded (counted as `suffixLength`), and no hyphen at either end.
+ * is expanded (counted as `suffixLength`), and no hyphen at either end. When too long, literal
+ * text is cut, never the suffix, which is what keeps prefixes of similar clusters apart.
  */
 export function deriveDnsPrefix(nameTemplate: string, suffixLength = RANDOM_SUFFIX_LENGTH): string {
-  const parts = nameTemplate.split("{suffix}").map((part) => part.toLowerCase().replace(/[^a-z0-9-]/g, "-"));
-  let budget = DNS_PREFIX_MAX_LENGTH;
-  const kept: string[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const literal = parts[i].slice(0, Math.max(0, budget));
-    budget -= literal.length;
-    kept.push(literal);
-    const isLast = i === parts.length - 1;
-    if (!isLast) {
-      if (budget < suffixLength) break;
-      kept.push("{suffix}");
-      budget -= suffixLength;
-    }
+  const literals = nameTemplate.split("{suffix}").map((part) => part.toLowerCase().replace(/[^a-z0-9-]/g, "-"));
+  const suffixes = literals.length - 1;
+  let excess = literals.join("").length + suffixes * suffixLength - DNS_PREFIX_MAX_LENGTH;
+  // Cut from the end of the longest literal first, so a short lead such as "aks-" survives.
+  while (excess > 0) {
+    const longest = literals.reduce((best, part, i) => (part.length > literals[best].length ? i : best), 0);
+    if (literals[longest].length === 0) break;
+    const cut = Math.min(excess, literals[longest].length);
+    literals[longest] = literals[longest].slice(0, literals[longest].length - cut);
+    excess -= cut;
   }
-  return kept.join("").replace(/^-+/, "").replace(/-+$/, "");
+  const joined = excess > 0 ? literals.join("") : literals.join("{suffix}");
+  return joined.replace(/^-+/, "").replace(/-+$/, "");
 }

@@ -1,0 +1,361 @@
+import { ConfigError, formatProblem } from "../lib/config/errors";
+import { resolveConfig } from "../lib/config/load";
+
+/** The formatted problems `resolveConfig` reports, or a failure when it accepts the input. */
+function problemsOf(raw: unknown, env: Record<string, string> = {}): string[] {
+  try {
+    resolveConfig(raw, { env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map(formatProblem);
+    throw error;
+  }
+  throw new Error("the configuration was accepted");
+}
+
+// Each case: when, the file's content, the environment, and every line the user must see.
+const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
+  [
+    "a resource group name is longer than 90 characters",
+    {resourceGroup: {name: "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr"}},
+    {},
+    [
+      "resourceGroup.name: is 91 characters long; it must be 1-90 (got \"rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr...); use letters, digits, '-', '_', '.', '(' and ')', not ending with '.', at most 90 characters (rule: 1-90 characters: letters, digits, '-', '_', '.', '(' and ')'; must not end with '.')",
+    ],
+  ],
+  [
+    "a resource group name contains a space",
+    {resourceGroup: {name: "my rg"}},
+    {},
+    [
+      "resourceGroup.name: contains a character other than letters, digits, '-', '_', '.', '(' and ')' (got \"my rg\"); use letters, digits, '-', '_', '.', '(' and ')', not ending with '.', at most 90 characters (rule: 1-90 characters: letters, digits, '-', '_', '.', '(' and ')'; must not end with '.')",
+    ],
+  ],
+  [
+    "a resource group name ends with a dot",
+    {resourceGroup: {name: "rg."}},
+    {},
+    [
+      "resourceGroup.name: ends with '.' (got \"rg.\"); use letters, digits, '-', '_', '.', '(' and ')', not ending with '.', at most 90 characters (rule: 1-90 characters: letters, digits, '-', '_', '.', '(' and ')'; must not end with '.')",
+    ],
+  ],
+  [
+    "a cluster name contains a dot",
+    {cluster: {name: "my.cluster"}},
+    {},
+    [
+      "cluster.name: contains a character other than letters, digits, '-' and '_' (got \"my.cluster\"); use letters, digits, '-' and '_', starting and ending with a letter or digit, at most 63 characters (rule: 1-63 characters: letters, digits, '-' and '_'; starts and ends with a letter or digit)",
+    ],
+  ],
+  [
+    "a cluster name ends with a hyphen",
+    {cluster: {name: "cluster-"}},
+    {},
+    [
+      "cluster.name: does not start and end with a letter or digit (got \"cluster-\"); use letters, digits, '-' and '_', starting and ending with a letter or digit, at most 63 characters (rule: 1-63 characters: letters, digits, '-' and '_'; starts and ends with a letter or digit)",
+    ],
+  ],
+  [
+    "a cluster name is 64 characters once the fixed suffix is expanded",
+    {suffix: "abc",cluster: {name: "ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc{suffix}",dnsPrefix: "x"}},
+    {},
+    [
+      "cluster.name: is 64 characters long; it must be 1-63 (counting {suffix} as \"abc\") (got \"ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc{suffix}\"); use letters, digits, '-' and '_', starting and ending with a letter or digit, at most 63 characters (rule: 1-63 characters: letters, digits, '-' and '_'; starts and ends with a letter or digit)",
+    ],
+  ],
+  [
+    "a DNS prefix contains an underscore",
+    {cluster: {dnsPrefix: "my_prefix"}},
+    {},
+    [
+      "cluster.dnsPrefix: contains a character other than letters, digits and '-' (got \"my_prefix\"); remove the key to derive it from cluster.name, or use letters, digits and '-' (at most 54) (rule: 1-54 characters: letters, digits and '-'; starts and ends with a letter or digit)",
+    ],
+  ],
+  [
+    "a node pool name has capitals",
+    {cluster: {nodePoolName: "NodePool"}},
+    {},
+    [
+      "cluster.nodePoolName: is not lowercase letters and digits starting with a letter (got \"NodePool\"); use 1-12 lowercase letters and digits starting with a letter, e.g. \"nodepool1\" (rule: 1-12 characters: lowercase letters and digits, starting with a letter)",
+    ],
+  ],
+  [
+    "a node pool name is longer than 12 characters",
+    {cluster: {nodePoolName: "nodepool12345"}},
+    {},
+    [
+      "cluster.nodePoolName: is 13 characters long; it must be 1-12 (got \"nodepool12345\"); use 1-12 lowercase letters and digits starting with a letter, e.g. \"nodepool1\" (rule: 1-12 characters: lowercase letters and digits, starting with a letter)",
+    ],
+  ],
+  [
+    "the node count is 0",
+    {cluster: {nodeCount: 0}},
+    {},
+    [
+      "cluster.nodeCount: is outside 1-1000 (got 0); give a whole number from 1 to 1000",
+    ],
+  ],
+  [
+    "the node count is a string",
+    {cluster: {nodeCount: "3"}},
+    {},
+    [
+      "cluster.nodeCount: must be a whole number, not a string (got \"3\"); give a whole number from 1 to 1000",
+    ],
+  ],
+  [
+    "a VM size is not an Azure size",
+    {cluster: {nodeVmSize: "D2s_v5"}},
+    {},
+    [
+      "cluster.nodeVmSize: is 6 characters long; it must be 10-64 (got \"D2s_v5\"); use a size from `az vm list-sizes --location <location> -o table`, e.g. \"Standard_D2s_v5\" (rule: an Azure VM size: `Standard_` followed by letters, digits and '_')",
+    ],
+  ],
+  [
+    "the OIDC issuer is switched off",
+    {cluster: {oidcIssuerEnabled: false}},
+    {},
+    [
+      "cluster.oidcIssuerEnabled: cannot be false: Azure cannot disable the OIDC issuer once it is enabled, and workload identity needs it (got false); remove the key or set it to true; to stop federation, set cluster.workloadIdentityEnabled to false",
+    ],
+  ],
+  [
+    "workload identity is switched with a string",
+    {cluster: {workloadIdentityEnabled: "false"}},
+    {},
+    [
+      "cluster.workloadIdentityEnabled: must be true or false, not a string (got \"false\"); write true or false without quotes",
+    ],
+  ],
+  [
+    "the key vault name is the article's 26 characters",
+    {keyVault: {name: "keyvault-workload-id{suffix}"}},
+    {},
+    [
+      "keyVault.name: is 26 characters long; it must be 3-24 (counting {suffix} as 6 random hex characters) (got \"keyvault-workload-id{suffix}\"); use 3-24 letters, digits and single hyphens, starting with a letter (the suffix counts 6 when random) (rule: 3-24 characters: letters, digits and '-'; starts with a letter, ends with a letter or digit, no '--')",
+    ],
+  ],
+  [
+    "a key vault name may start with a random digit",
+    {keyVault: {name: "{suffix}-kv"}},
+    {},
+    [
+      "keyVault.name: does not start with a letter (counting {suffix} as 6 random hex characters) (got \"{suffix}-kv\"); use 3-24 letters, digits and single hyphens, starting with a letter (the suffix counts 6 when random) (rule: 3-24 characters: letters, digits and '-'; starts with a letter, ends with a letter or digit, no '--')",
+    ],
+  ],
+  [
+    "a key vault name contains a double hyphen",
+    {keyVault: {name: "kv--wi"}},
+    {},
+    [
+      "keyVault.name: contains '--' (got \"kv--wi\"); use 3-24 letters, digits and single hyphens, starting with a letter (the suffix counts 6 when random) (rule: 3-24 characters: letters, digits and '-'; starts with a letter, ends with a letter or digit, no '--')",
+    ],
+  ],
+  [
+    "a key vault name ends with a hyphen",
+    {keyVault: {name: "kv-wi-"}},
+    {},
+    [
+      "keyVault.name: does not end with a letter or digit (got \"kv-wi-\"); use 3-24 letters, digits and single hyphens, starting with a letter (the suffix counts 6 when random) (rule: 3-24 characters: letters, digits and '-'; starts with a letter, ends with a letter or digit, no '--')",
+    ],
+  ],
+  [
+    "the key vault SKU is capitalised",
+    {keyVault: {sku: "Standard"}},
+    {},
+    [
+      "keyVault.sku: is not one of standard, premium (got \"Standard\"); use one of standard, premium",
+    ],
+  ],
+  [
+    "a secret name contains an underscore",
+    {keyVault: {secretName: "my_secret"}},
+    {},
+    [
+      "keyVault.secretName: contains a character other than letters, digits and '-' (got \"my_secret\"); use 1-127 letters, digits and '-' (rule: 1-127 characters: letters, digits and '-')",
+    ],
+  ],
+  [
+    "a namespace from SERVICE_ACCOUNT_NAMESPACE has capitals",
+    {},
+    {SERVICE_ACCOUNT_NAMESPACE: "Default"},
+    [
+      "workloads[0].namespace (from environment variable SERVICE_ACCOUNT_NAMESPACE): is not lowercase letters, digits and '-' starting and ending with a letter or digit (got \"Default\"); use lowercase letters, digits and '-', e.g. \"default\" or \"team-a\" (rule: a DNS-1123 label: 1-63 lowercase letters, digits and '-', starting and ending with a letter or digit)",
+    ],
+  ],
+  [
+    "a service account name has capitals and an underscore",
+    {workloads: [{serviceAccount: "SA_1",identity: "id1"}]},
+    {},
+    [
+      "workloads[0].serviceAccount: is not dot-separated labels of lowercase letters, digits and '-' starting and ending with a letter or digit (got \"SA_1\"); use lowercase letters, digits, '-' and '.', e.g. \"workload-identity-sa\" (rule: a DNS-1123 subdomain: 1-253 characters, dot-separated lowercase labels of letters, digits and '-')",
+    ],
+  ],
+  [
+    "an identity name starts with a hyphen",
+    {workloads: [{serviceAccount: "sa",identity: "-id"}]},
+    {},
+    [
+      "workloads[0].identity: does not start with a letter or digit (got \"-id\"); use 3-128 letters, digits, '-' and '_', starting with a letter or digit (rule: 3-128 characters: letters, digits, '-' and '_'; starts with a letter or digit)",
+    ],
+  ],
+  [
+    "a federated credential name is one character",
+    {workloads: [{serviceAccount: "sa",identity: "id1",federatedCredential: "f"}]},
+    {},
+    [
+      "workloads[0].federatedCredential: is 1 character long; it must be 3-120 (got \"f\"); use 3-120 letters, digits, '-' and '_', starting with a letter or digit (rule: 3-120 characters: letters, digits, '-' and '_'; starts with a letter or digit)",
+    ],
+  ],
+  [
+    "the derived federated credential name is too long",
+    {workloads: [{serviceAccount: "ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss",identity: "id1"}]},
+    {},
+    [
+      "workloads[0].federatedCredential: is 132 characters long; it must be 3-120 (got \"fic-default-ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss...); use 3-120 letters, digits, '-' and '_', starting with a letter or digit (rule: 3-120 characters: letters, digits, '-' and '_'; starts with a letter or digit)",
+    ],
+  ],
+  [
+    "the location is empty",
+    {location: ""},
+    {},
+    [
+      "location: is empty (got \"\"); remove the key for the default, or give a value",
+    ],
+  ],
+  [
+    "the location from LOCATION is empty",
+    {},
+    {LOCATION: ""},
+    [
+      "location (from environment variable LOCATION): is empty (got \"\"); unset the variable for the default, or give a value",
+    ],
+  ],
+  [
+    "the location is not a region name",
+    {location: "east_us"},
+    {},
+    [
+      "location: is not an Azure region name of lowercase letters and digits (got \"east_us\"); use the region's name as `az account list-locations -o table` prints it, e.g. \"eastus\" (rule: an Azure region name: lowercase letters and digits without spaces, e.g. \"eastus\" (\"East US\" is normalised))",
+    ],
+  ],
+  [
+    "RANDOM_ID has capitals",
+    {},
+    {RANDOM_ID: "ABC"},
+    [
+      "suffix (from environment variable RANDOM_ID): is not lowercase letters and digits (got \"ABC\"); use lowercase letters and digits, e.g. the output of `openssl rand -hex 3`, or remove it for a random suffix (rule: 1-16 lowercase letters and digits (the article's `openssl rand -hex 3` gives 6 hex digits))",
+    ],
+  ],
+  [
+    "the image contains a space",
+    {verificationPod: {image: "msal go"}},
+    {},
+    [
+      "verificationPod.image: contains whitespace (got \"msal go\"); use an image reference such as \"ghcr.io/azure/azure-workload-identity/msal-go\" (rule: a container image reference without whitespace)",
+    ],
+  ],
+  [
+    "a key is misspelt as keyvault",
+    {keyvault: {}},
+    {},
+    [
+      "keyvault: is not a known key; did you mean `keyVault`?",
+    ],
+  ],
+  [
+    "a key is misspelt as workload",
+    {workload: []},
+    {},
+    [
+      "workload: is not a known key; did you mean `workloads`?",
+    ],
+  ],
+  [
+    "a workload key is misspelt as namepsace",
+    {workloads: [{namepsace: "x",serviceAccount: "sa",identity: "id1"}]},
+    {},
+    [
+      "workloads[0].namepsace: is not a known key; did you mean `namespace`?",
+    ],
+  ],
+  [
+    "a name uses an unknown placeholder",
+    {cluster: {name: "aks-{random}"}},
+    {},
+    [
+      "cluster.name: uses unknown placeholder {random} (got \"aks-{random}\"); use only {suffix}",
+    ],
+  ],
+  [
+    "a workload lacks its service account and identity",
+    {workloads: [{namespace: "apps"}]},
+    {},
+    [
+      "workloads[0].serviceAccount: is required; add it: Name of the Kubernetes service account to create, annotated with the identity's client id.",
+      "workloads[0].identity: is required; add it: Name of the user-assigned managed identity to create for this workload.",
+    ],
+  ],
+  [
+    "two workloads share an identity and a service account",
+    {workloads: [{serviceAccount: "sa",identity: "id1"},{serviceAccount: "sa",identity: "id1"}]},
+    {},
+    [
+      "workloads[1].identity: duplicates workloads[0].identity (got \"id1\"); give each workload its own identity, differing in more than {suffix}",
+      "workloads[1].serviceAccount: duplicates workloads[0].serviceAccount (got \"sa\"); each service account can be bound once; change its name or namespace",
+    ],
+  ],
+  [
+    "the workload list is empty",
+    {workloads: []},
+    {},
+    [
+      "workloads: has 0 entries; it must have 1-1000; add an entry, or remove the key for the default",
+    ],
+  ],
+  [
+    "workloads is an object",
+    {workloads: {}},
+    {},
+    [
+      "workloads: must be a list, not an object (got {}); write it as a list of objects",
+    ],
+  ],
+  [
+    "cluster is a string",
+    {cluster: "big"},
+    {},
+    [
+      "cluster: must be an object, not a string (got \"big\"); write it as a map of keys",
+    ],
+  ],
+  [
+    "the location is a number",
+    {location: 5},
+    {},
+    [
+      "location: must be a string, not a number (got 5); quote the value",
+    ],
+  ],
+
+];
+
+describe("configuration errors", () => {
+  test.each(CASES)("fails when %s", (_when, raw, env, expected) => {
+    expect(problemsOf(raw, env)).toEqual(expected);
+  });
+
+  test("fails once with every problem, the article's 25-character vault, an uppercase namespace and an empty location", () => {
+    let thrown: unknown;
+    try {
+      resolveConfig({ keyVault: { name: "keyvault-workload-id1" + "{suffix}" }, workloads: [{ namespace: "Apps", serviceAccount: "sa", identity: "id1" }] }, { env: { LOCATION: "" } });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const message = (thrown as ConfigError).message;
+    expect(message.split("\n")[0]).toBe("Invalid configuration (3 problems):");
+    expect(message).toContain("\n  - location (from environment variable LOCATION): is empty");
+    expect(message).toContain("\n  - keyVault.name: is 27 characters long; it must be 3-24");
+    expect(message).toContain("\n  - workloads[0].namespace: is not lowercase letters");
+  });
+});

@@ -1,0 +1,50 @@
+import * as fs from "fs";
+import * as path from "path";
+import { runApp, scratchDir, STACK_FILE } from "./app-process";
+
+const dirs: string[] = [];
+function dir(): string {
+  const d = scratchDir();
+  dirs.push(d);
+  return d;
+}
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+describe("the app (main.ts)", () => {
+  test("writes byte-identical cdk.tf.json in any directory, on every run", () => {
+    const [a, b] = [dir(), dir()];
+    expect(runApp(a).status).toBe(0);
+    expect(runApp(b).status).toBe(0);
+    const first = fs.readFileSync(path.join(a, STACK_FILE));
+    expect(fs.readFileSync(path.join(b, STACK_FILE)).equals(first)).toBe(true);
+    expect(runApp(a).status).toBe(0);
+    expect(fs.readFileSync(path.join(a, STACK_FILE)).equals(first)).toBe(true);
+    expect(first.toString()).not.toContain(a);
+    expect(first.toString()).not.toMatch(/"\/(tmp|home|root|work)\//);
+  });
+
+  test("fails with every bad field named, exit 1, and no cdktf.out", () => {
+    const cwd = dir();
+    fs.writeFileSync(
+      path.join(cwd, "bad.yaml"),
+      "keyVault:\n  name: keyvault-workload-id1{suffix}\nworkloads:\n  - namespace: Apps\n    serviceAccount: sa\n    identity: id1\n",
+    );
+    const run = runApp(cwd, { AKS_WI_CONFIG: "bad.yaml", LOCATION: "" });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.split(":")[0])).toEqual([
+      "  - location (from environment variable LOCATION)",
+      "  - keyVault.name",
+      "  - workloads[0].namespace",
+    ]);
+    expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/); // no stack trace
+    expect(fs.existsSync(path.join(cwd, "cdktf.out"))).toBe(false);
+  });
+
+  test("honours the article's environment variables", () => {
+    const cwd = dir();
+    expect(runApp(cwd, { RANDOM_ID: "c0ffee", CLUSTER_NAME: "aks-{suffix}" }).status).toBe(0);
+    const tf = JSON.parse(fs.readFileSync(path.join(cwd, STACK_FILE), "utf8"));
+    expect(Object.values(tf.resource.azurerm_kubernetes_cluster).map((c) => (c as { name: string }).name)).toEqual(["aks-c0ffee"]);
+  });
+});
