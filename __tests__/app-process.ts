@@ -20,9 +20,13 @@ let built: string | undefined;
 /** Runs the compiled app the way `npm run synth` does, in `cwd`, with only `env` from the article's variables. */
 export function runApp(cwd: string, env: Record<string, string> = {}): AppRun {
   built ??= buildApp();
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !ARTICLE_VARIABLES.has(k) && k !== "CDKTF_OUTDIR"));
-  const result = spawnSync(process.execPath, [built], { cwd, env: { ...clean, ...env }, encoding: "utf8" });
+  const result = spawnSync(process.execPath, [built], { cwd, env: { ...cleanEnv(), ...env }, encoding: "utf8" });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, cwd };
+}
+
+/** This process's environment without anything that would change what the app synthesizes. */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !ARTICLE_VARIABLES.has(k) && k !== "CDKTF_OUTDIR"));
 }
 
 /** A new empty directory, removed by the caller. */

@@ -1,0 +1,26 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { cleanEnv, runApp, scratchDir, STACK_FILE } from "../app-process";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+describe("npx cdktf synth", () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+  test("writes the same bytes as npm run synth", () => {
+    const out = scratchDir("aks-wi-cli-");
+    const appDir = scratchDir("aks-wi-app-");
+    dirs.push(out, appDir);
+    const cli = spawnSync(process.execPath, [require.resolve("cdktf-cli/bundle/bin/cdktf"), "synth", "--output", out], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...cleanEnv(), CHECKPOINT_DISABLE: "1", CI: "1" },
+    });
+    expect(cli.status).toBe(0);
+    expect(runApp(appDir).status).toBe(0);
+    const viaCli = fs.readFileSync(path.join(out, "stacks", "aks-workload-identity", "cdk.tf.json"));
+    expect(viaCli.equals(fs.readFileSync(path.join(appDir, STACK_FILE)))).toBe(true);
+  });
+});
