@@ -42,11 +42,11 @@ describe("AksOidcCluster", () => {
 
   test("derives the DNS prefix with Terraform functions when the name is known only at apply", () => {
     const { tf } = synthConstructs((stack) => {
-      const suffix = new TerraformVariable(stack, "suffix", { type: "string" });
-      new AksOidcCluster(stack, "Cluster", { name: `aks-${suffix.stringValue}`, resourceGroup: FAKE_RESOURCE_GROUP });
+      const name = new TerraformVariable(stack, "cluster_name", { type: "string" });
+      new AksOidcCluster(stack, "Cluster", { name: name.stringValue, resourceGroup: FAKE_RESOURCE_GROUP });
     });
     expect(onlyResource(tf, "azurerm_kubernetes_cluster").dns_prefix).toBe(
-      '${replace(substr(lower(replace("aks-${var.suffix}", "/[^0-9A-Za-z-]/", "-")), 0, 54), "/^-+|-+$/", "")}',
+      '${replace(substr(lower(replace(var.cluster_name, "/[^0-9A-Za-z-]/", "-")), 0, 54), "/^-+|-+$/", "")}',
     );
   });
 
