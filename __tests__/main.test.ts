@@ -27,7 +27,7 @@ describe("the app (main.ts)", () => {
     const cwd = dir();
     fs.writeFileSync(
       path.join(cwd, "bad.yaml"),
-      "keyVault:\n  name: keyvault-workload-id1{suffix}\nworkloads:\n  - namespace: Apps\n    serviceAccount: sa\n    identity: id1\n",
+      "keyVault:\n  name: keyvault-workload-i{suffix}\nworkloads:\n  - namespace: Apps\n    serviceAccount: sa\n    identity: id1\n",
     );
     const run = runApp(cwd, { AKS_WI_CONFIG: "bad.yaml", LOCATION: "" });
     expect(run.status).toBe(1);

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runApp, scratchDir, STACK_FILE } from "../app-process";
+import { findDeprecated } from "./deprecations";
 import { terraform } from "./terraform";
 
 /**
@@ -25,7 +26,7 @@ interface ResourceChange {
 
 describe.each(CONFIGS)("%s under real Terraform", (_label, example) => {
   let stackDir: string;
-  let tf: { resource: Record<string, Record<string, unknown>> };
+  let tf: { resource: Record<string, Record<string, unknown>> } & Record<string, unknown>;
 
   beforeAll(() => {
     const cwd = scratchDir("aks-wi-tf-");
@@ -43,6 +44,12 @@ describe.each(CONFIGS)("%s under real Terraform", (_label, example) => {
     const result = JSON.parse(terraform(stackDir, ["validate", "-json"]));
     expect(result.diagnostics).toEqual([]);
     expect(result).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
+  });
+
+  test("uses no argument or block the providers' schemas mark deprecated", () => {
+    const schemas = JSON.parse(terraform(stackDir, ["providers", "schema", "-json"]));
+    expect(Object.keys(schemas.provider_schemas).length).toBeGreaterThanOrEqual(3);
+    expect(findDeprecated(tf, schemas)).toEqual([]);
   });
 
   test("plans to create every synthesized resource and nothing else", () => {
