@@ -1,0 +1,99 @@
+import * as fs from "fs";
+import * as path from "path";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { synthAtomically } from "../lib/app/atomic-synth";
+import { runApp, scratchDir, STACK_FILE } from "./app-process";
+
+const dirs: string[] = [];
+function dir(): string {
+  const d = scratchDir("aks-wi-atomic-");
+  dirs.push(d);
+  return d;
+}
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+/** Every file under `root` with its bytes, to compare a tree before and after. */
+function snapshotTree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else out[path.relative(root, full)] = fs.readFileSync(full, "base64");
+    }
+  };
+  walk(root);
+  return out;
+}
+
+function stackWithOutput(value: string) {
+  return (app: import("cdktf").App) => {
+    const stack = new TerraformStack(app, "demo");
+    new TerraformOutput(stack, "v", { value });
+    return stack;
+  };
+}
+
+describe("synthAtomically", () => {
+  test("replaces the stack's files and keeps other files in the stack directory", () => {
+    const outdir = path.join(dir(), "cdktf.out");
+    synthAtomically(outdir, stackWithOutput("one"));
+    fs.mkdirSync(path.join(outdir, "stacks", "demo", ".terraform"));
+    fs.writeFileSync(path.join(outdir, "stacks", "demo", ".terraform", "keep"), "init state");
+    synthAtomically(outdir, stackWithOutput("two"));
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "demo", "cdk.tf.json"), "utf8")).output.v.value).toBe("two");
+    expect(fs.readFileSync(path.join(outdir, "stacks", "demo", ".terraform", "keep"), "utf8")).toBe("init state");
+    expect(fs.readdirSync(path.dirname(outdir))).toEqual(["cdktf.out"]);
+  });
+
+  test("leaves the earlier output exactly as it was when synthesis fails", () => {
+    const outdir = path.join(dir(), "cdktf.out");
+    synthAtomically(outdir, stackWithOutput("good"));
+    const before = snapshotTree(outdir);
+    expect(() =>
+      synthAtomically(outdir, (app) => {
+        const stack = stackWithOutput("bad")(app);
+        stack.node.addValidation({ validate: () => ["broken on purpose"] });
+      }),
+    ).toThrow(/broken on purpose/);
+    expect(snapshotTree(outdir)).toEqual(before);
+    expect(fs.readdirSync(path.dirname(outdir))).toEqual(["cdktf.out"]);
+  });
+
+  test("writes nothing at all when the first synthesis fails", () => {
+    const outdir = path.join(dir(), "cdktf.out");
+    expect(() => synthAtomically(outdir, () => {
+      throw new Error("no stack");
+    })).toThrow("no stack");
+    expect(fs.readdirSync(path.dirname(outdir))).toEqual([]);
+  });
+});
+
+describe("the app's output across runs", () => {
+  test("a bad configuration after a good one leaves the good cdk.tf.json byte-identical", () => {
+    const cwd = dir();
+    expect(runApp(cwd).status).toBe(0);
+    const before = snapshotTree(path.join(cwd, "cdktf.out"));
+    fs.writeFileSync(path.join(cwd, "bad.json"), JSON.stringify({ keyvault: {} }));
+    const bad = runApp(cwd, { AKS_WI_CONFIG: "bad.json" });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("keyvault: is not a known key; did you mean `keyVault`?");
+    expect(snapshotTree(path.join(cwd, "cdktf.out"))).toEqual(before);
+  });
+
+  test("a run killed before its output is complete leaves the earlier output, and the next run cleans up", () => {
+    const cwd = dir();
+    expect(runApp(cwd, { RANDOM_ID: "aaaaaa" }).status).toBe(0);
+    const before = snapshotTree(path.join(cwd, "cdktf.out"));
+    // Kill the process at its first file move: everything is synthesized, nothing published yet.
+    const killer = path.join(cwd, "kill-on-rename.js");
+    fs.writeFileSync(killer, 'const fs = require("fs"); fs.renameSync = () => process.kill(process.pid, "SIGKILL");\n');
+    const killed = runApp(cwd, { RANDOM_ID: "bbbbbb", NODE_OPTIONS: `--require ${killer}` });
+    expect(killed.status).toBeNull();
+    expect(snapshotTree(path.join(cwd, "cdktf.out"))).toEqual(before);
+    expect(fs.readdirSync(cwd).filter((e) => e.includes("staging"))).toHaveLength(1);
+    expect(runApp(cwd, { RANDOM_ID: "cccccc" }).status).toBe(0);
+    expect(fs.readdirSync(cwd).filter((e) => e.includes("staging"))).toEqual([]);
+    expect(fs.readFileSync(path.join(cwd, STACK_FILE), "utf8")).toContain("myAKSClustercccccc");
+  });
+});
