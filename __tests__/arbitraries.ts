@@ -1,0 +1,129 @@
+import fc from "fast-check";
+
+/**
+ * Generators of configurations for property tests. Valid values are built from the rules Azure
+ * and Kubernetes document (not from lib/config/rules.ts), so the tests check the loader against
+ * an independent statement of the rules.
+ */
+
+export type Raw = Record<string, unknown>;
+
+const RANDOM_LENGTH = 6;
+
+interface NameShape {
+  /** Characters allowed first, in the middle, and last. */
+  readonly head: string;
+  readonly body: string;
+  readonly tail: string;
+  readonly min: number;
+  readonly max: number;
+  /** Whether `{suffix}` may open the name (it may be all digits when random). */
+  readonly suffixFirst: boolean;
+  /** Mends what per-character choice cannot express (no "--", label boundaries); may only shorten. */
+  readonly mend?: (name: string) => string;
+}
+
+const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const LOWER = "abcdefghijklmnopqrstuvwxyz";
+const DIGITS = "0123456789";
+const ALNUM = UPPER + LOWER + DIGITS;
+const LOWER_ALNUM = LOWER + DIGITS;
+
+export const SHAPES = {
+  resourceGroup: { head: ALNUM + "_()-", body: ALNUM + "_.()-", tail: ALNUM + "_()-", min: 1, max: 90, suffixFirst: true },
+  cluster: { head: ALNUM, body: ALNUM + "_-", tail: ALNUM, min: 1, max: 63, suffixFirst: true },
+  identity: { head: ALNUM, body: ALNUM + "_-", tail: ALNUM + "_-", min: 3, max: 128, suffixFirst: true },
+  federatedCredential: { head: ALNUM, body: ALNUM + "_-", tail: ALNUM + "_-", min: 3, max: 120, suffixFirst: true },
+  keyVault: { head: UPPER + LOWER, body: ALNUM + "-", tail: ALNUM, min: 3, max: 24, suffixFirst: false, mend: (n) => n.replace(/-+/g, "-") },
+  secret: { head: ALNUM + "-", body: ALNUM + "-", tail: ALNUM + "-", min: 1, max: 127, suffixFirst: true },
+  namespace: { head: LOWER_ALNUM, body: LOWER_ALNUM + "-", tail: LOWER_ALNUM, min: 1, max: 40, suffixFirst: true },
+  serviceAccount: {
+    head: LOWER_ALNUM,
+    body: LOWER_ALNUM + "-.",
+    tail: LOWER_ALNUM,
+    min: 1,
+    max: 60,
+    suffixFirst: true,
+    // Each dot-separated label starts and ends with a letter or digit.
+    mend: (n) => n.split(".").map((label) => label.replace(/^-+|-+$/g, "")).filter(Boolean).join("."),
+  },
+} satisfies Record<string, NameShape>;
+
+function literal(shape: NameShape, max: number): fc.Arbitrary<string> {
+  const char = (set: string) => fc.constantFrom(...set);
+  const min = Math.min(shape.min, max);
+  if (max === 1) return char(shape.head);
+  return fc
+    .tuple(char(shape.head), fc.string({ unit: char(shape.body), minLength: Math.max(0, min - 2), maxLength: max - 2 }), char(shape.tail))
+    .map(([h, b, t]) => (shape.mend ? shape.mend(h + b + t) : h + b + t))
+    .filter((n) => n.length >= min);
+}
+
+/**
+ * A valid name template: a valid literal, with `{suffix}` appended or prepended now and then,
+ * within the length limit once the suffix (`suffixLength` characters) is expanded.
+ */
+export function nameTemplate(shape: NameShape, suffixLength: number): fc.Arbitrary<string> {
+  const room = Math.min(shape.max - suffixLength, 40);
+  const options = [literal(shape, Math.min(shape.max, 40))];
+  if (room >= 1) {
+    options.push(literal(shape, room).map((s) => `${s}{suffix}`));
+    if (shape.suffixFirst) options.push(literal(shape, room).map((s) => `{suffix}${s}`));
+  }
+  return fc.oneof(...options);
+}
+
+export interface GeneratedConfig {
+  readonly raw: Raw;
+  /** Expanded length of `{suffix}`. */
+  readonly suffixLength: number;
+}
+
+/** A valid configuration file's content: some keys set, others left to their defaults. */
+export function validConfig(): fc.Arbitrary<GeneratedConfig> {
+  const suffix = fc.option(fc.string({ unit: fc.constantFrom(...LOWER_ALNUM), minLength: 1, maxLength: 16 }), { nil: undefined });
+  return suffix.chain((fixed) => {
+    const n = fixed?.length ?? RANDOM_LENGTH;
+    const name = (shape: NameShape) => nameTemplate(shape, n);
+    const workload = fc.record(
+      {
+        namespace: name(SHAPES.namespace),
+        serviceAccount: name(SHAPES.serviceAccount),
+        identity: name(SHAPES.identity),
+        federatedCredential: name(SHAPES.federatedCredential),
+      },
+      { requiredKeys: ["serviceAccount", "identity"] },
+    );
+    const workloads = fc.uniqueArray(workload, {
+      minLength: 1,
+      maxLength: 3,
+      selector: (w) => w.identity.replace(/\{suffix\}/g, ""),
+    }).filter((list) => new Set(list.map((w) => `${w.namespace ?? "default"}/${w.serviceAccount}`)).size === list.length);
+    const raw = fc.record(
+      {
+        location: fc.constantFrom("eastus", "westeurope", "East US 2", "North Europe", "uksouth"),
+        resourceGroup: fc.record({ name: name(SHAPES.resourceGroup) }),
+        cluster: fc.record(
+          {
+            name: name(SHAPES.cluster),
+            nodePoolName: literal({ head: LOWER, body: LOWER_ALNUM, tail: LOWER_ALNUM, min: 1, max: 12, suffixFirst: false }, 12),
+            nodeCount: fc.integer({ min: 1, max: 1000 }),
+            nodeVmSize: fc.constantFrom("Standard_D2s_v5", "Standard_DS2_v2", "Standard_B4ms"),
+            workloadIdentityEnabled: fc.boolean(),
+            oidcIssuerEnabled: fc.constant(true),
+          },
+          { requiredKeys: [] },
+        ),
+        // The default vault name, kv-workload-id{suffix}, fits only suffixes of up to 10 characters.
+        keyVault: fc.record(
+          { name: name(SHAPES.keyVault), sku: fc.constantFrom("standard", "premium"), secretName: name(SHAPES.secret) },
+          { requiredKeys: n > 10 ? ["name"] : [] },
+        ),
+        workloads,
+        verificationPod: fc.record({ enabled: fc.boolean(), image: fc.constantFrom("ghcr.io/azure/azure-workload-identity/msal-go", "myacr.azurecr.io/msal-go:1.2") }, { requiredKeys: [] }),
+      },
+      { requiredKeys: n > 10 ? ["keyVault"] : [] },
+    );
+    return raw.map((r): GeneratedConfig => ({ raw: fixed === undefined ? r : { ...r, suffix: fixed }, suffixLength: n }));
+  });
+}
