@@ -141,7 +141,7 @@ describe("AksWorkloadIdentityStack configured", () => {
   });
 
   test("disables workload identity on the cluster when asked", () => {
-    const { tf } = synthApp({ cluster: { workloadIdentityEnabled: false } });
+    const { tf } = synthApp({ cluster: { workloadIdentityEnabled: false }, verificationPod: { enabled: false } });
     expect(onlyResource(tf, "azurerm_kubernetes_cluster").workload_identity_enabled).toBe(false);
     expect(onlyResource(tf, "azurerm_kubernetes_cluster").oidc_issuer_enabled).toBe(true);
   });

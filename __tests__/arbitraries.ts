@@ -124,6 +124,124 @@ export function validConfig(): fc.Arbitrary<GeneratedConfig> {
       },
       { requiredKeys: n > 10 ? ["keyVault"] : [] },
     );
-    return raw.map((r): GeneratedConfig => ({ raw: fixed === undefined ? r : { ...r, suffix: fixed }, suffixLength: n }));
+    return raw.map((r): GeneratedConfig => {
+      // Without workload identity the verification pod would get no token; the loader rejects it.
+      const podless = (r.cluster as Raw | undefined)?.workloadIdentityEnabled === false;
+      const consistent = podless ? { ...r, verificationPod: { ...(r.verificationPod as Raw | undefined), enabled: false } } : r;
+      return { raw: fixed === undefined ? consistent : { ...consistent, suffix: fixed }, suffixLength: n };
+    });
+  });
+}
+
+/** One thing made wrong in a valid configuration, and the config path an error must name. */
+export interface Mutation {
+  readonly path: string;
+  /** Environment variable carrying the bad value, when it comes from the environment. */
+  readonly variable?: string;
+  apply(raw: Raw, env: Record<string, string>): void;
+}
+
+type Leaf = readonly [section: string | null, key: string];
+
+/** Bad values per leaf: each breaks a rule whatever the rest of the configuration is. */
+const BAD_VALUES: ReadonlyArray<readonly [Leaf, readonly unknown[]]> = [
+  [[null, "location"], ["", "east_us", "  ", 7, "eastus!"]],
+  [[null, "suffix"], ["ABC", "", "a-b", "x".repeat(17), 123]],
+  [["resourceGroup", "name"], ["rg.", "r".repeat(91), "my rg", "rg/x", "", false]],
+  [["cluster", "name"], ["-aks", "aks-", "a".repeat(64), "my.aks", "aks{random}", 5]],
+  [["cluster", "dnsPrefix"], ["my_prefix", "-x", "p".repeat(55), ""]],
+  [["cluster", "nodePoolName"], ["NodePool", "1pool", "nodepool12345", "pool-1", ""]],
+  [["cluster", "nodeCount"], [0, 1001, 1.5, "3", null]],
+  [["cluster", "nodeVmSize"], ["D2s_v5", "Standard D2", ""]],
+  [["cluster", "workloadIdentityEnabled"], ["false", 1, null]],
+  [["cluster", "oidcIssuerEnabled"], [false, "true"]],
+  [["keyVault", "name"], ["1kv", "kv--x", "kv-", "k", "x".repeat(25), "kv_x", "keyvault-workload-id{suffix}"]],
+  [["keyVault", "sku"], ["Standard", "basic", ""]],
+  [["keyVault", "secretName"], ["my_secret", "s".repeat(128), "a b", ""]],
+  [["verificationPod", "enabled"], ["yes", 0]],
+  [["verificationPod", "image"], ["msal go", "", 42]],
+];
+
+const BAD_WORKLOAD_VALUES: ReadonlyArray<readonly [string, readonly unknown[]]> = [
+  ["namespace", ["Default", "-ns", "n".repeat(64), "ns.x", "{namespace}"]],
+  ["serviceAccount", ["SA", "sa_1", "-sa", "s".repeat(254), ""]],
+  ["identity", ["-id", "id", "id.x", "i".repeat(129), 9]],
+  ["federatedCredential", ["_f", "fc", "f.c", "f".repeat(121), ""]],
+];
+
+const ENV_FOR: Record<string, string> = {
+  location: "LOCATION",
+  suffix: "RANDOM_ID",
+  "resourceGroup.name": "RESOURCE_GROUP",
+  "cluster.name": "CLUSTER_NAME",
+  "keyVault.name": "KEYVAULT_NAME",
+  "keyVault.secretName": "KEYVAULT_SECRET_NAME",
+};
+
+function section(raw: Raw, name: string): Raw {
+  if (typeof raw[name] !== "object" || raw[name] === null) raw[name] = {};
+  return raw[name] as Raw;
+}
+
+/** Mutations that can be made to `base`, by kind. */
+function mutationsFor(base: Raw): fc.Arbitrary<Mutation> {
+  const workloadCount = Array.isArray(base.workloads) ? base.workloads.length : 0;
+  const leaf = fc.constantFrom(...BAD_VALUES).chain(([[sec, key], values]) =>
+    fc.tuple(fc.constantFrom(...values), fc.boolean()).map(([value, viaEnv]): Mutation => {
+      const path = sec ? `${sec}.${key}` : key;
+      const variable = ENV_FOR[path];
+      if (viaEnv && variable && typeof value === "string") {
+        return { path, variable, apply: (_raw, env) => void (env[variable] = value) };
+      }
+      return { path, apply: (raw) => void ((sec ? section(raw, sec) : raw)[key] = value) };
+    }),
+  );
+  const workloadLeaf = fc
+    .tuple(fc.integer({ min: 0, max: Math.max(0, workloadCount - 1) }), fc.constantFrom(...BAD_WORKLOAD_VALUES))
+    .chain(([i, [key, values]]) =>
+      fc.constantFrom(...values).map((value): Mutation => ({
+        path: `workloads[${i}].${key}`,
+        apply: (raw) => void ((raw.workloads as Raw[])[i][key] = value),
+      })),
+    );
+  const unknownKey = fc
+    .constantFrom(
+      ["", "keyvault"],
+      ["", "workload"],
+      ["", "clusterName"],
+      ["cluster", "nodecount"],
+      ["cluster", "oidcIssuer"],
+      ["keyVault", "secret"],
+      ["resourceGroup", "location"],
+      ["verificationPod", "enable"],
+    )
+    .map(([sec, key]): Mutation => ({ path: sec ? `${sec}.${key}` : key, apply: (raw) => void ((sec ? section(raw, sec) : raw)[key] = "x") }));
+  const unknownWorkloadKey = fc.constantFrom("namepsace", "serviceaccount", "identityName").map((key): Mutation => ({
+    path: `workloads[0].${key}`,
+    apply: (raw) => void ((raw.workloads as Raw[])[0][key] = "x"),
+  }));
+  const kinds: fc.Arbitrary<Mutation>[] = [leaf, unknownKey];
+  if (workloadCount > 0) kinds.push(workloadLeaf, unknownWorkloadKey);
+  return fc.oneof(...kinds);
+}
+
+export interface InvalidConfig {
+  readonly raw: Raw;
+  readonly env: Record<string, string>;
+  readonly mutations: readonly Mutation[];
+}
+
+/** A valid configuration with one to three distinct things made wrong. */
+export function invalidConfig(): fc.Arbitrary<InvalidConfig> {
+  return validConfig().chain(({ raw }) => {
+    const base: Raw = { ...raw, workloads: (raw.workloads as Raw[] | undefined) ?? [{ serviceAccount: "sa", identity: "id-sa" }] };
+    return fc
+      .uniqueArray(mutationsFor(base), { minLength: 1, maxLength: 3, selector: (m) => m.path })
+      .map((mutations) => {
+        const copy = structuredClone(base);
+        const env: Record<string, string> = {};
+        for (const m of mutations) m.apply(copy, env);
+        return { raw: copy, env, mutations };
+      });
   });
 }

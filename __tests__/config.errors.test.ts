@@ -211,7 +211,7 @@ const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
     {workloads: [{serviceAccount: "ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss",identity: "id1"}]},
     {},
     [
-      "workloads[0].federatedCredential: is 132 characters long; it must be 3-120 (got \"fic-default-ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss...); use 3-120 letters, digits, '-' and '_', starting with a letter or digit (rule: 3-120 characters: letters, digits, '-' and '_'; starts with a letter or digit)",
+      "workloads[0].federatedCredential: is 132 characters long; it must be 3-120, as derived from `fic-<namespace>-<serviceAccount>` ('.' becomes '-') (got \"fic-default-ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss...); set workloads[0].federatedCredential explicitly, or shorten what it is derived from; use 3-120 letters, digits, '-' and '_', starting with a letter or digit (rule: 3-120 characters: letters, digits, '-' and '_'; starts with a letter or digit)",
     ],
   ],
   [
@@ -300,7 +300,7 @@ const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
     {workloads: [{serviceAccount: "sa",identity: "id1"},{serviceAccount: "sa",identity: "id1"}]},
     {},
     [
-      "workloads[1].identity: duplicates workloads[0].identity (got \"id1\"); give each workload its own identity, differing in more than {suffix}",
+      "workloads[1].identity: duplicates workloads[0].identity (got \"id1\"); give each workload its own identity, differing in more than {suffix} and letter case",
       "workloads[1].serviceAccount: duplicates workloads[0].serviceAccount (got \"sa\"); each service account can be bound once; change its name or namespace",
     ],
   ],
@@ -337,6 +337,49 @@ const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
     ],
   ],
 
+  [
+    "two identities differ only in letter case (Azure names ignore case)",
+    { workloads: [{ serviceAccount: "a", identity: "MyId" }, { serviceAccount: "b", identity: "myid" }] },
+    {},
+    [
+      'workloads[1].identity: duplicates workloads[0].identity (got "myid"); give each workload its own identity, differing in more than {suffix} and letter case',
+    ],
+  ],
+  [
+    "two service accounts are the same once the fixed suffix is expanded",
+    { suffix: "x", workloads: [{ serviceAccount: "sa{suffix}", identity: "id1" }, { serviceAccount: "sax", identity: "id2" }] },
+    {},
+    ['workloads[1].serviceAccount: duplicates workloads[0].serviceAccount (got "sax"); each service account can be bound once; change its name or namespace'],
+  ],
+  [
+    "workload identity is off but the verification pod is on",
+    { cluster: { workloadIdentityEnabled: false } },
+    {},
+    [
+      "verificationPod.enabled: cannot be true while cluster.workloadIdentityEnabled is false: without the webhook the pod gets no token (got true); set verificationPod.enabled to false as well",
+    ],
+  ],
+  [
+    "a value is null, as a YAML key without a value reads",
+    { cluster: { nodeCount: null, workloadIdentityEnabled: null } },
+    {},
+    [
+      "cluster.nodeCount: must be a whole number, not null (got null); give a whole number from 1 to 1000",
+      "cluster.workloadIdentityEnabled: must be true or false, not null (got null); write true or false without quotes",
+    ],
+  ],
+  [
+    "an unknown key is named like an object's built-in property",
+    { toString: "x", cluster: { constructor: 1 } },
+    {},
+    ["toString: is not a known key; remove it; known keys here: location, suffix, resourceGroup, cluster, keyVault, workloads, verificationPod", expect.stringMatching(/^cluster\.constructor: is not a known key; /)],
+  ],
+  [
+    "the file's workload list is empty even though SERVICE_ACCOUNT_NAME is set",
+    { workloads: [] },
+    { SERVICE_ACCOUNT_NAME: "sa" },
+    ["workloads: has 0 entries; it must have 1-1000; add an entry, or remove the key for the default"],
+  ],
 ];
 
 describe("configuration errors", () => {

@@ -4,8 +4,8 @@ import * as path from "path";
 import fc from "fast-check";
 import { stringify } from "yaml";
 import { synth } from "../lib/app/synth";
-import { Raw, validConfig } from "./arbitraries";
-import { Block, synthApp } from "./helpers";
+import { invalidConfig, validConfig } from "./arbitraries";
+import { Block, synthApp, withPlainStackTraces } from "./helpers";
 
 /**
  * Seeded property tests: hundreds of generated configurations, valid and invalid, through the
@@ -52,7 +52,8 @@ function synthesizedNames(tf: Block): Array<[string, string]> {
 describe("valid configurations (property)", () => {
   test(`${RUNS} generated configurations synthesize, and every name satisfies its documented rule`, () => {
     let checkedNames = 0;
-    fc.assert(
+    withPlainStackTraces(() =>
+      fc.assert(
       fc.property(validConfig(), ({ raw }) => {
         const { tf } = synthApp(raw);
         const names = synthesizedNames(tf);
@@ -65,8 +66,40 @@ describe("valid configurations (property)", () => {
           checkedNames++;
         }
       }),
-      { seed: SEED, numRuns: RUNS },
+        { seed: SEED, numRuns: RUNS },
+      ),
     );
     expect(checkedNames).toBeGreaterThanOrEqual(RUNS * 9);
+  });
+});
+
+describe("invalid configurations (property)", () => {
+  test(`${RUNS} generated bad configurations each exit 1, name every bad path, and write nothing`, () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-invalid-"));
+    let cases = 0;
+    try {
+      fc.assert(
+        fc.property(invalidConfig(), fc.boolean(), ({ raw, env, mutations }, asYaml) => {
+          const cwd = fs.mkdtempSync(path.join(root, "case-"));
+          const file = asYaml ? "config.yaml" : "config.json";
+          fs.writeFileSync(path.join(cwd, file), asYaml ? stringify(raw) : JSON.stringify(raw));
+          let stderr = "";
+          const code = synth({ env: { ...env, AKS_WI_CONFIG: file }, cwd, stderr: { write: (t: string) => (stderr += t) } });
+          expect(code).toBe(1);
+          const reported = stderr.split("\n").filter((l) => l.startsWith("  - "));
+          for (const m of mutations) {
+            const named = m.variable ? `  - ${m.path} (from environment variable ${m.variable}): ` : `  - ${m.path}: `;
+            expect({ path: m.path, named: reported.some((l) => l.startsWith(named)) }).toEqual({ path: m.path, named: true });
+          }
+          expect(fs.readdirSync(cwd)).toEqual([file]);
+          fs.rmSync(cwd, { recursive: true });
+          cases++;
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+    expect(cases).toBe(RUNS);
   });
 });

@@ -109,6 +109,11 @@ describe("loadConfig", () => {
     expect(resolveConfig({ location: "East US 2" }).config.location).toBe("eastus2");
   });
 
+  test("derives a DNS prefix that keeps what suffixes fit when they alone exceed 54 characters", () => {
+    const { config } = resolveConfig({ suffix: "abcdefghij", cluster: { name: "{suffix}".repeat(6) } });
+    expect(config.cluster.dnsPrefix).toBe("{suffix}".repeat(5));
+  });
+
   test("derives the DNS prefix within 54 characters, counting the fixed suffix", () => {
     const name = "A_Very_Long_Cluster_Name_" + "x".repeat(25) + "{suffix}";
     const { config } = resolveConfig({ suffix: "abcdef1234", cluster: { name } });
@@ -122,6 +127,11 @@ describe("configuration files that are not configuration", () => {
     expect(fileProblems("nope.yaml")).toEqual([
       'AKS_WI_CONFIG: names a file that does not exist (got "nope.yaml"); point it at a JSON or YAML file, or unset it for the defaults',
     ]);
+  });
+
+  test("fails when AKS_WI_CONFIG names a directory", () => {
+    fs.mkdirSync(path.join(dir, "conf.d"));
+    expect(fileProblems("conf.d")).toEqual(['AKS_WI_CONFIG: names a directory, not a file (got "conf.d"); point it at a JSON or YAML file']);
   });
 
   test("fails when the file is empty", () => {
@@ -140,6 +150,27 @@ describe("configuration files that are not configuration", () => {
     const [problem] = fileProblems(write("tab.yaml", "cluster:\n\tname: x\n"));
     expect(problem).toMatch(/^AKS_WI_CONFIG: is not valid YAML at line 2, column 1: .*tab/i);
     expect(problem).toContain("indent with spaces, not tabs");
+  });
+
+  test("fails when AKS_WI_CONFIG is set but empty", () => {
+    expect(fileProblems("")).toEqual(['AKS_WI_CONFIG: is set but empty (got ""); name a JSON or YAML file, or unset it for the defaults']);
+  });
+
+  test("fails when a JSON file gives a key twice, instead of keeping the last", () => {
+    expect(fileProblems(write("twice.json", '{"location": "eastus", "location": "westus"}'))).toEqual([
+      expect.stringMatching(/^AKS_WI_CONFIG: is not valid JSON at line 1, column \d+: Map keys must be unique/),
+    ]);
+  });
+
+  test("reads a JSON file that starts with a byte-order mark", () => {
+    write("bom.json", "\uFEFF" + JSON.stringify({ location: "westus" }));
+    expect(loadConfig({ env: { AKS_WI_CONFIG: "bom.json" }, cwd: dir }).config.location).toBe("westus");
+  });
+
+  test("reports a YAML value that contains itself through an alias, without crashing", () => {
+    expect(fileProblems(write("loop.yaml", "cluster: &c\n  name: *c\n"))).toEqual([
+      "cluster.name: must be a string, not an object (got an object that contains itself); quote the value",
+    ]);
   });
 
   test("fails when the top level is a list", () => {

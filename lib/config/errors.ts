@@ -46,7 +46,13 @@ export function formatProblem(p: ConfigProblem): string {
 }
 
 function describeValue(value: unknown): string {
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // A YAML alias can make a value contain itself.
+    return Array.isArray(value) ? "a list that contains itself" : "an object that contains itself";
+  }
   if (text === undefined) return String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -5,7 +5,7 @@ import { PLACEHOLDERS, RANDOM_SUFFIX_STAND_IN, renderName, stripPlaceholders, un
 import { ConfigError, ConfigProblem, Source } from "./errors";
 import { RULES } from "./rules";
 import { BooleanField, CONFIG_FILE_VARIABLE, ENV_OVERRIDES, Field, IntegerField, ListField, ObjectField, SCHEMA, StringField } from "./schema";
-import { AppConfig } from "./types";
+import { AppConfig, WorkloadConfig } from "./types";
 
 /** One resolved leaf value and where it came from. */
 export interface ResolvedValue {
@@ -35,8 +35,11 @@ export interface LoadConfigOptions {
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
   const file = env[CONFIG_FILE_VARIABLE];
-  if (file === undefined || file === "") {
-    return resolveConfig({}, { env });
+  if (file === undefined) return resolveConfig({}, { env });
+  if (file.trim() === "") {
+    throw new ConfigError([
+      { path: CONFIG_FILE_VARIABLE, value: file, problem: "is set but empty", fix: "name a JSON or YAML file, or unset it for the defaults" },
+    ]);
   }
   const absolute = path.resolve(options.cwd ?? process.cwd(), file);
   return resolveConfig(readConfigFile(absolute, file), { env, file });
@@ -73,16 +76,34 @@ function readConfigFile(absolute: string, given: string): unknown {
     fail(`names a file that cannot be read (${code ?? String(e)})`, "check the path and its permissions");
   }
   if (text.trim() === "") fail("names an empty file", "write a JSON or YAML object into it, e.g. {} for the defaults");
-  const parsed = /\.json$/i.test(absolute) ? parseJson(text, fail) : parseYaml(text, fail);
+  const parsed = parseText(text.replace(/^\uFEFF/, ""), /\.json$/i.test(absolute) ? "JSON" : "YAML", fail);
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     fail(`holds ${Array.isArray(parsed) ? "a list" : describeType(parsed)}, not an object`, "make the top level an object of keys such as location and workloads");
   }
   return parsed;
 }
 
-function parseJson(text: string, fail: (problem: string, fix: string) => never): unknown {
+/**
+ * Parses JSON or YAML with one parser (JSON is YAML), so both report line and column and both
+ * reject a key given twice instead of keeping the last one silently.
+ */
+function parseText(text: string, format: "JSON" | "YAML", fail: (problem: string, fix: string) => never): unknown {
+  // YAML accepts things JSON does not (unquoted keys, comments), so JSON's own parser judges syntax first.
+  if (format === "JSON") checkJsonSyntax(text, fail);
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const error = doc.errors[0];
+  if (error) {
+    const where = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : "";
+    const firstLine = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    const fix = format === "JSON" ? "fix the JSON syntax" : "fix the YAML syntax (indent with spaces, not tabs)";
+    return fail(`is not valid ${format}${where}: ${firstLine}`, fix);
+  }
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
+function checkJsonSyntax(text: string, fail: (problem: string, fix: string) => never): void {
   try {
-    return JSON.parse(text);
+    JSON.parse(text);
   } catch (e) {
     const message = (e as Error).message;
     const position = /position (\d+)/.exec(message);
@@ -91,19 +112,8 @@ function parseJson(text: string, fail: (problem: string, fix: string) => never):
       const before = text.slice(0, Number(position[1])).split("\n");
       where = ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
     }
-    return fail(`is not valid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, "")}`, "fix the JSON syntax");
+    fail(`is not valid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, "")}`, "fix the JSON syntax");
   }
-}
-
-function parseYaml(text: string, fail: (problem: string, fix: string) => never): unknown {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const error = doc.errors[0];
-  if (error) {
-    const where = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : "";
-    const firstLine = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    return fail(`is not valid YAML${where}: ${firstLine}`, "fix the YAML syntax (indent with spaces, not tabs)");
-  }
-  return doc.toJS();
 }
 
 function describeType(value: unknown): string {
@@ -154,18 +164,17 @@ export function closestKey(key: string, known: readonly string[]): string | unde
 }
 
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  // Optimal string alignment: insertions, deletions, substitutions and swapped neighbours
+  // ("namepsace") each count as one edit.
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      // Swapped neighbours ("namepsace") count as one edit.
-      const swapped = i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] ? previous[j - 2] : Infinity;
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution, swapped === Infinity ? Infinity : swapped);
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    previous = current;
   }
-  return previous[b.length];
+  return d[a.length][b.length];
 }
 
 class Walker {
@@ -182,7 +191,7 @@ class Walker {
 
   /** Returns a copy of `raw` with the article's environment variables written into it. */
   public applyEnv(raw: unknown, env: Readonly<Record<string, string | undefined>>): unknown {
-    const input: unknown = structuredClone(raw);
+    const input: unknown = structuredClone(raw ?? {});
     for (const { variable, path: keys } of ENV_OVERRIDES) {
       const value = env[variable];
       if (value === undefined) continue;
@@ -206,7 +215,9 @@ class Walker {
     const childPath = joinPath(at, key);
     if (typeof key === "number") {
       if (!Array.isArray(container)) return undefined;
-      if (container[key] === undefined) container[key] = {};
+      // Only the default list, or an entry the user wrote, takes an override; an empty list written
+      // in the file stays empty so that its error is reported rather than hidden.
+      if (container[key] === undefined) return undefined;
       return container[key];
     }
     if (!isPlainObject(container)) return undefined;
@@ -245,7 +256,7 @@ class Walker {
     const given = raw ?? {};
     const known = Object.keys(spec.fields);
     for (const key of Object.keys(given)) {
-      if (key in spec.fields) continue;
+      if (Object.hasOwn(spec.fields, key)) continue;
       const suggestion = closestKey(key, known);
       this.report({
         path: joinPath(at, key),
@@ -268,8 +279,15 @@ class Walker {
       // A sibling it needs is invalid and reported already; deriving from it would only repeat that.
       if ((field.needs ?? []).some((sibling) => result[sibling] === undefined)) continue;
       const value = field.derive!({ siblings: result, suffix: this.suffix });
-      const checked = this.checkString(field, value, childPath, { kind: "derived", from: field.derivedFrom ?? "other keys" });
+      const from = field.derivedFrom ?? "other keys";
+      const reported = this.problems.length;
+      const checked = this.checkString(field, value, childPath, { kind: "derived", from });
       if (checked !== undefined) result[key] = checked;
+      // The user never wrote this value: say where it came from and that they can set it.
+      for (let i = reported; i < this.problems.length; i++) {
+        const p = this.problems[i];
+        this.problems[i] = { ...p, problem: `${p.problem}, as derived from ${from}`, fix: `set ${childPath} explicitly, or shorten what it is derived from; ${p.fix}` };
+      }
     }
     return result;
   }
@@ -363,7 +381,7 @@ class Walker {
   }
 
   private integer(field: IntegerField, raw: unknown, at: string, fromDefault: boolean): number | undefined {
-    const value = raw ?? field.default;
+    const value = raw === undefined ? field.default : raw;
     if (typeof value !== "number" || !Number.isInteger(value)) {
       this.report({ path: at, value: raw, problem: `must be a whole number, not ${describeType(raw)}`, fix: `give a whole number from ${field.min} to ${field.max}` });
       return undefined;
@@ -377,7 +395,7 @@ class Walker {
   }
 
   private boolean(field: BooleanField, raw: unknown, at: string, fromDefault: boolean): boolean | undefined {
-    const value = raw ?? field.default;
+    const value = raw === undefined ? field.default : raw;
     if (typeof value !== "boolean") {
       this.report({ path: at, value: raw, problem: `must be true or false, not ${describeType(raw)}`, fix: "write true or false without quotes" });
       return undefined;
@@ -390,39 +408,45 @@ class Walker {
     return value;
   }
 
-  /** Rules that span keys: each workload has its own identity and its own service account. */
+  /** Rules that span keys: distinct identities and service accounts, and a pod that can get a token. */
   public crossCheck(config: AppConfig): void {
-    if (!Array.isArray(config.workloads)) return;
-    const firstWith = new Map<string, number>();
-    config.workloads.forEach((workload, i) => {
-      if (!workload) return;
-      const claims: Array<[string, string | undefined, string]> = [
-        [
-          "identity",
-          // Compared without placeholders: the identity's construct id is its name without them.
-          workload.identity === undefined ? undefined : `identity:${stripPlaceholders(workload.identity)}`,
-          "give each workload its own identity, differing in more than {suffix}",
-        ],
-        [
-          "serviceAccount",
-          workload.serviceAccount === undefined || workload.namespace === undefined ? undefined : `sa:${workload.namespace}/${workload.serviceAccount}`,
-          "each service account can be bound once; change its name or namespace",
-        ],
-      ];
-      for (const [key, claim, fix] of claims) {
-        if (claim === undefined) continue;
-        const first = firstWith.get(claim);
-        if (first === undefined) {
-          firstWith.set(claim, i);
-          continue;
-        }
-        this.report({
-          path: `workloads[${i}].${key}`,
-          value: (workload as unknown as Record<string, string>)[key],
-          problem: `duplicates workloads[${first}].${key}`,
-          fix,
-        });
-      }
-    });
+    if (Array.isArray(config.workloads)) this.checkDistinctWorkloads(config.workloads);
+    if (config.cluster?.workloadIdentityEnabled === false && config.verificationPod?.enabled === true) {
+      this.report({
+        path: "verificationPod.enabled",
+        value: true,
+        problem: "cannot be true while cluster.workloadIdentityEnabled is false: without the webhook the pod gets no token",
+        fix: "set verificationPod.enabled to false as well",
+      });
+    }
   }
+
+  private checkDistinctWorkloads(workloads: readonly WorkloadConfig[]): void {
+    // Compare the names Azure and Kubernetes will see. With a random suffix, compare without it:
+    // the identity's construct id is its name without placeholders. Azure names ignore case.
+    const expand = (template: string) => (this.suffix === undefined ? stripPlaceholders(template) : renderName(template, this.suffix));
+    const claims: Array<{ key: "identity" | "serviceAccount"; fix: string; of: (w: WorkloadConfig) => string | undefined }> = [
+      {
+        key: "identity",
+        fix: "give each workload its own identity, differing in more than {suffix} and letter case",
+        of: (w) => (w.identity === undefined ? undefined : expand(w.identity).toLowerCase()),
+      },
+      {
+        key: "serviceAccount",
+        fix: "each service account can be bound once; change its name or namespace",
+        of: (w) => (w.serviceAccount === undefined || w.namespace === undefined ? undefined : `${expand(w.namespace)}/${expand(w.serviceAccount)}`),
+      },
+    ];
+    for (const { key, fix, of } of claims) {
+      const first = new Map<string, number>();
+      workloads.forEach((workload, i) => {
+        const claim = workload ? of(workload) : undefined;
+        if (claim === undefined) return;
+        const earlier = first.get(claim);
+        if (earlier === undefined) first.set(claim, i);
+        else this.report({ path: `workloads[${i}].${key}`, value: workload[key], problem: `duplicates workloads[${earlier}].${key}`, fix });
+      });
+    }
+  }
+
 }

@@ -26,7 +26,8 @@ function patternRule(spec: PatternRuleSpec): NameRule {
     rule: spec.rule,
     fix: spec.fix,
     problem(value) {
-      const length = [...value].length;
+      // Azure counts UTF-16 code units, as JavaScript's length does.
+      const length = value.length;
       if (length < spec.min || length > spec.max) {
         return `is ${length} character${length === 1 ? "" : "s"} long; it must be ${spec.min}-${spec.max}`;
       }
@@ -44,7 +45,8 @@ export const RULES = {
     min: 1,
     max: 90,
     patterns: [
-      [/^[-\p{L}\p{N}_.()]+$/u, "contains a character other than letters, digits, '-', '_', '.', '(' and ')'"],
+      // Azure's \w: letters, combining marks, decimal digits and connector punctuation such as '_'.
+      [/^[-\p{L}\p{Mn}\p{Nd}\p{Pc}.()]+$/u, "contains a character other than letters, digits, '-', '_', '.', '(' and ')'"],
       [/[^.]$/, "ends with '.'"],
     ],
     fix: "use letters, digits, '-', '_', '.', '(' and ')', not ending with '.', at most 90 characters",

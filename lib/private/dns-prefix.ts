@@ -21,6 +21,11 @@ export function deriveDnsPrefix(nameTemplate: string, suffixLength = RANDOM_SUFF
     literals[longest] = literals[longest].slice(0, literals[longest].length - cut);
     excess -= cut;
   }
-  const joined = excess > 0 ? literals.join("") : literals.join("{suffix}");
+  // Only when the suffixes alone are too long: keep as many of them as fit.
+  let joined = literals[0];
+  for (let i = 1; i < literals.length; i++) {
+    const keep = excess <= 0 || i * suffixLength <= DNS_PREFIX_MAX_LENGTH;
+    joined += (keep ? "{suffix}" : "") + literals[i];
+  }
   return joined.replace(/^-+/, "").replace(/-+$/, "");
 }
