@@ -137,7 +137,8 @@ describe("AksWorkloadIdentityStack configured", () => {
     );
     expect(json).toHaveResourceWithProperties(KubernetesCluster, { name: "from-env-ff00ff", location: "${azurerm_resource_group.ResourceGroup.location}" });
     expect(json).toHaveResourceWithProperties(ResourceGroup, { location: "westeurope" });
-    expect(onlyResource(tf, "kubernetes_service_account_v1").metadata.namespace).toBe("apps");
+    expect(onlyResource(tf, "kubernetes_namespace_v1").metadata).toEqual({ name: "apps" });
+    expect(onlyResource(tf, "kubernetes_service_account_v1").metadata.namespace).toBe(ref(tf, "kubernetes_namespace_v1", "metadata[0].name"));
   });
 
   test("disables workload identity on the cluster when asked", () => {

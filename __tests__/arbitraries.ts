@@ -91,14 +91,15 @@ export function validConfig(): fc.Arbitrary<GeneratedConfig> {
         serviceAccount: name(SHAPES.serviceAccount),
         identity: name(SHAPES.identity),
         federatedCredential: name(SHAPES.federatedCredential),
+        namespaceExists: fc.boolean(),
+        tokenExpiration: fc.integer({ min: 3600, max: 86400 }),
+        tenantId: fc.uuid(),
+        shareIdentity: fc.boolean(),
+        secretPicks: fc.option(fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), { nil: undefined }),
       },
-      { requiredKeys: ["serviceAccount", "identity"] },
+      { requiredKeys: ["serviceAccount", "identity", "shareIdentity"] },
     );
-    const workloads = fc.uniqueArray(workload, {
-      minLength: 1,
-      maxLength: 3,
-      selector: (w) => w.identity.replace(/\{suffix\}/g, ""),
-    }).filter((list) => new Set(list.map((w) => `${w.namespace ?? "default"}/${w.serviceAccount}`)).size === list.length);
+    const workloads = fc.array(workload, { minLength: 1, maxLength: 4 });
     const raw = fc.record(
       {
         location: fc.constantFrom("eastus", "westeurope", "East US 2", "North Europe", "uksouth"),
@@ -116,21 +117,70 @@ export function validConfig(): fc.Arbitrary<GeneratedConfig> {
         ),
         // The default vault name, kv-workload-id{suffix}, fits only suffixes of up to 10 characters.
         keyVault: fc.record(
-          { name: name(SHAPES.keyVault), sku: fc.constantFrom("standard", "premium"), secretName: name(SHAPES.secret) },
+          {
+            name: name(SHAPES.keyVault),
+            sku: fc.constantFrom("standard", "premium"),
+            secretName: name(SHAPES.secret),
+            additionalSecrets: fc.array(name(SHAPES.secret), { maxLength: 2 }),
+          },
           { requiredKeys: n > 10 ? ["name"] : [] },
         ),
         workloads,
+        sharedIdentity: name(SHAPES.identity),
         verificationPod: fc.record({ enabled: fc.boolean(), image: fc.constantFrom("ghcr.io/azure/azure-workload-identity/msal-go", "myacr.azurecr.io/msal-go:1.2") }, { requiredKeys: [] }),
       },
-      { requiredKeys: n > 10 ? ["keyVault"] : [] },
+      { requiredKeys: n > 10 ? ["keyVault", "workloads", "sharedIdentity"] : ["workloads", "sharedIdentity"] },
     );
-    return raw.map((r): GeneratedConfig => {
-      // Without workload identity the verification pod would get no token; the loader rejects it.
-      const podless = (r.cluster as Raw | undefined)?.workloadIdentityEnabled === false;
-      const consistent = podless ? { ...r, verificationPod: { ...(r.verificationPod as Raw | undefined), enabled: false } } : r;
-      return { raw: fixed === undefined ? consistent : { ...consistent, suffix: fixed }, suffixLength: n };
-    });
+    return raw
+      .map((r) => consistent(r as Raw, fixed))
+      .filter((r): r is Raw => r !== undefined)
+      .map((r): GeneratedConfig => ({ raw: fixed === undefined ? r : { ...r, suffix: fixed }, suffixLength: n }));
   });
+}
+
+/**
+ * Makes a generated configuration consistent across keys, as a user must: shared identities spelled
+ * alike with derived credential names, granted secrets that the vault holds, a pod only with
+ * workload identity. Returns undefined when names collide once expanded (rare; regenerated).
+ */
+function consistent(r: Raw, fixed: string | undefined): Raw | undefined {
+  const expand = (t: string) => (fixed === undefined ? t : t.split("{suffix}").join(fixed)).toLowerCase();
+  const strip = (t: string) => (fixed === undefined ? t.split("{suffix}").join("") : expand(t)).toLowerCase();
+  const { sharedIdentity, workloads: generated, ...rest } = r as Raw & { sharedIdentity: string; workloads: Raw[] };
+  const vault = { ...((rest.keyVault as Raw | undefined) ?? {}) };
+  const primary = (vault.secretName as string | undefined) ?? "my-secret{suffix}";
+  const secrets = [primary, ...((vault.additionalSecrets as string[] | undefined) ?? [])];
+  if (new Set(secrets.map(expand)).size !== secrets.length) return undefined;
+
+  const workloads = generated.map((g, i) => {
+    const { shareIdentity, secretPicks, ...w } = g as Raw & { shareIdentity: boolean; secretPicks?: number[] };
+    const out: Raw = { ...w };
+    if (shareIdentity) {
+      out.identity = sharedIdentity;
+      delete out.federatedCredential; // derived names differ by service account
+    }
+    if (secretPicks) {
+      const picked = new Set(secretPicks.map((p) => secrets[p % secrets.length]));
+      if (i === 0) picked.add(primary); // the verification pod reads it as this workload
+      out.secrets = [...picked];
+    }
+    return out;
+  });
+  const accounts = workloads.map((w) => `${expand((w.namespace as string | undefined) ?? "default")}/${expand(w.serviceAccount as string)}`);
+  if (new Set(accounts).size !== accounts.length) return undefined;
+  const spellings = new Map<string, string>();
+  for (const w of workloads) {
+    const key = strip(w.identity as string);
+    if ((spellings.get(key) ?? w.identity) !== w.identity) return undefined;
+    spellings.set(key, w.identity as string);
+  }
+  const credentials = workloads.map((w, i) => `${strip(w.identity as string)}/${w.federatedCredential === undefined ? accounts[i] : expand(w.federatedCredential as string)}`);
+  if (new Set(credentials).size !== credentials.length) return undefined;
+
+  // Without workload identity the verification pod would get no token; the loader rejects it.
+  const podless = (rest.cluster as Raw | undefined)?.workloadIdentityEnabled === false;
+  const pod = podless ? { ...((rest.verificationPod as Raw | undefined) ?? {}), enabled: false } : rest.verificationPod;
+  return { ...rest, workloads, ...(pod === undefined ? {} : { verificationPod: pod }) };
 }
 
 /** One thing made wrong in a valid configuration, and the config path an error must name. */
@@ -155,9 +205,13 @@ const BAD_VALUES: ReadonlyArray<readonly [Leaf, readonly unknown[]]> = [
   [["cluster", "nodeVmSize"], ["D2s_v5", "Standard D2", ""]],
   [["cluster", "workloadIdentityEnabled"], ["false", 1, null]],
   [["cluster", "oidcIssuerEnabled"], [false, "true"]],
-  [["keyVault", "name"], ["1kv", "kv--x", "kv-", "k", "x".repeat(25), "kv_x", "keyvault-workload-id{suffix}"]],
+  [["keyVault", "name"], ["1kv", "kv--x", "kv-", "k", "x".repeat(25), "kv_x", "keyvault-workload-identity{suffix}"]],
   [["keyVault", "sku"], ["Standard", "basic", ""]],
   [["keyVault", "secretName"], ["my_secret", "s".repeat(128), "a b", ""]],
+  [["keyVault", "additionalSecrets"], ["extra", 5, {}]],
+  [["keyVault", "existing"], ["true", 0]],
+  [["resourceGroup", "existing"], ["no"]],
+  [["cluster", "importId"], ["aks-legacy", "/subscriptions/x/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c"]],
   [["verificationPod", "enabled"], ["yes", 0]],
   [["verificationPod", "image"], ["msal go", "", 42]],
 ];
@@ -167,6 +221,10 @@ const BAD_WORKLOAD_VALUES: ReadonlyArray<readonly [string, readonly unknown[]]> 
   ["serviceAccount", ["SA", "sa_1", "-sa", "s".repeat(254), ""]],
   ["identity", ["-id", "id", "id.x", "i".repeat(129), 9]],
   ["federatedCredential", ["_f", "fc", "f.c", "f".repeat(121), ""]],
+  ["tenantId", ["not-a-uuid", "72f988bf86f141af91ab2d7cd011db47", 5]],
+  ["tokenExpiration", [3599, 86401, "3600", 7200.5]],
+  ["namespaceExists", ["yes", 1]],
+  ["secrets", ["my-secret", [], {}]],
 ];
 
 const ENV_FOR: Record<string, string> = {

@@ -300,8 +300,8 @@ const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
     {workloads: [{serviceAccount: "sa",identity: "id1"},{serviceAccount: "sa",identity: "id1"}]},
     {},
     [
-      "workloads[1].identity: duplicates workloads[0].identity (got \"id1\"); give each workload its own identity, differing in more than {suffix} and letter case",
-      "workloads[1].serviceAccount: duplicates workloads[0].serviceAccount (got \"sa\"); each service account can be bound once; change its name or namespace",
+      "workloads[1].serviceAccount: duplicates workloads[0].serviceAccount in namespace default: a service account carries one identity, and Entra rejects a second credential with the same issuer and subject (got \"sa\"); bind each service account once; change its name or namespace",
+      "workloads[1].federatedCredential: duplicates workloads[0].federatedCredential on the identity they share (got \"fic-default-sa\"); give each credential of an identity its own name, or remove the key to derive one",
     ],
   ],
   [
@@ -309,7 +309,7 @@ const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
     {workloads: []},
     {},
     [
-      "workloads: has 0 entries; it must have 1-1000; add an entry, or remove the key for the default",
+      "workloads: has 0 entries; it must have 1-5000; add an entry, or remove the key for the default",
     ],
   ],
   [
@@ -338,18 +338,20 @@ const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
   ],
 
   [
-    "two identities differ only in letter case (Azure names ignore case)",
+    "two workloads share an identity spelled in different letter case (Azure names ignore case)",
     { workloads: [{ serviceAccount: "a", identity: "MyId" }, { serviceAccount: "b", identity: "myid" }] },
     {},
     [
-      'workloads[1].identity: duplicates workloads[0].identity (got "myid"); give each workload its own identity, differing in more than {suffix} and letter case',
+      'workloads[1].identity: names the identity of workloads[0] ("MyId") spelled differently (got "myid"); spell it "MyId" in every workload that shares it, or choose a distinct name',
     ],
   ],
   [
     "two service accounts are the same once the fixed suffix is expanded",
     { suffix: "x", workloads: [{ serviceAccount: "sa{suffix}", identity: "id1" }, { serviceAccount: "sax", identity: "id2" }] },
     {},
-    ['workloads[1].serviceAccount: duplicates workloads[0].serviceAccount (got "sax"); each service account can be bound once; change its name or namespace'],
+    [
+      'workloads[1].serviceAccount: duplicates workloads[0].serviceAccount in namespace default: a service account carries one identity, and Entra rejects a second credential with the same issuer and subject (got "sax"); bind each service account once; change its name or namespace',
+    ],
   ],
   [
     "workload identity is off but the verification pod is on",
@@ -378,7 +380,7 @@ const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
     "the file's workload list is empty even though SERVICE_ACCOUNT_NAME is set",
     { workloads: [] },
     { SERVICE_ACCOUNT_NAME: "sa" },
-    ["workloads: has 0 entries; it must have 1-1000; add an entry, or remove the key for the default"],
+    ["workloads: has 0 entries; it must have 1-5000; add an entry, or remove the key for the default"],
   ],
 ];
 

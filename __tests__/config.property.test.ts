@@ -42,11 +42,18 @@ function synthesizedNames(tf: Block): Array<[string, string]> {
     ...all("azurerm_federated_identity_credential").map((r): [string, string] => ["federatedCredential", r.name]),
     ...all("azurerm_key_vault").map((r): [string, string] => ["keyVault", r.name]),
     ...all("azurerm_key_vault_secret").map((r): [string, string] => ["secret", r.name]),
+    ...all("kubernetes_namespace_v1").map((r): [string, string] => ["namespace", r.metadata.name]),
     ...all("kubernetes_service_account_v1").flatMap((r): Array<[string, string]> => [
       ["serviceAccount", r.metadata.name],
-      ["namespace", r.metadata.namespace],
+      ["namespace", namespaceName(tf, r.metadata.namespace)],
     ]),
   ];
+}
+
+/** A namespace as written, or the name of the namespace resource it refers to. */
+function namespaceName(tf: Block, namespace: string): string {
+  const ref = /^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(namespace);
+  return ref ? tf.resource.kubernetes_namespace_v1[ref[1]].metadata.name : namespace;
 }
 
 describe("valid configurations (property)", () => {

@@ -18,7 +18,8 @@ describe("help/configuration.md", () => {
         if (field.kind === "object") walk(field.fields, `${p}.`);
         else if (field.kind === "list") {
           keys.push(p);
-          walk(field.item.fields, `${p}[].`);
+          if (field.item.kind === "object") walk(field.item.fields, `${p}[].`);
+          else keys.push(`${p}[]`);
         } else keys.push(p);
       }
     };

@@ -30,18 +30,25 @@ describe("loadConfig", () => {
     const { config } = loadConfig({ env: {} });
     expect(config).toEqual({
       location: "eastus",
-      resourceGroup: { name: "myResourceGroup{suffix}" },
+      resourceGroup: { name: "myResourceGroup{suffix}", existing: false },
       cluster: {
         name: "myAKSCluster{suffix}",
         dnsPrefix: "myakscluster{suffix}",
         nodePoolName: "nodepool1",
         nodeCount: 1,
         workloadIdentityEnabled: true,
+        existing: false,
         oidcIssuerEnabled: true,
       },
-      keyVault: { name: "kv-workload-id{suffix}", sku: "standard", secretName: "my-secret{suffix}" },
+      keyVault: { name: "kv-workload-id{suffix}", sku: "standard", secretName: "my-secret{suffix}", additionalSecrets: [], existing: false },
       workloads: [
-        { namespace: "default", serviceAccount: "workload-identity-sa{suffix}", identity: "myIdentity{suffix}", federatedCredential: "myFedIdentity{suffix}" },
+        {
+          namespace: "default",
+          serviceAccount: "workload-identity-sa{suffix}",
+          identity: "myIdentity{suffix}",
+          federatedCredential: "myFedIdentity{suffix}",
+          namespaceExists: false,
+        },
       ],
       verificationPod: { enabled: true, image: "ghcr.io/azure/azure-workload-identity/msal-go" },
     });
@@ -52,7 +59,7 @@ describe("loadConfig", () => {
     const { config } = loadConfig({ env: { AKS_WI_CONFIG: "team.yaml" }, cwd: dir });
     expect(config.location).toBe("westeurope");
     expect(config.cluster.nodeCount).toBe(2);
-    expect(config.workloads).toEqual([{ namespace: "apps", serviceAccount: "api", identity: "id-api", federatedCredential: "fic-apps-api" }]);
+    expect(config.workloads).toEqual([{ namespace: "apps", serviceAccount: "api", identity: "id-api", federatedCredential: "fic-apps-api", namespaceExists: false }]);
   });
 
   test("reads a JSON file", () => {
@@ -149,7 +156,7 @@ describe("configuration files that are not configuration", () => {
   test("fails with the line of a YAML tab-indentation error", () => {
     const [problem] = fileProblems(write("tab.yaml", "cluster:\n\tname: x\n"));
     expect(problem).toMatch(/^AKS_WI_CONFIG: is not valid YAML at line 2, column 1: .*tab/i);
-    expect(problem).toContain("indent with spaces, not tabs");
+    expect(problem).toContain("fix the YAML syntax: indent with spaces, not tabs");
   });
 
   test("fails when AKS_WI_CONFIG is set but empty", () => {

@@ -11,9 +11,7 @@ function synthIdentity(namespace?: string) {
         cluster: FAKE_ISSUER,
         resourceGroup: FAKE_RESOURCE_GROUP,
         identityName: "myIdentity",
-        federatedCredentialName: "myFedIdentity",
-        namespace,
-        serviceAccountName: "workload-identity-sa",
+        serviceAccounts: [{ name: "workload-identity-sa", namespace, federatedCredentialName: "myFedIdentity" }],
       }),
   );
 }

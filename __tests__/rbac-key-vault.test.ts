@@ -13,16 +13,14 @@ function synthVault(withWorkload = false) {
       name: "kv-workload-id",
       resourceGroup: FAKE_RESOURCE_GROUP,
       deployer: DEPLOYER,
-      secretName: "my-secret",
-      secretValue: "Hello!",
+      secrets: [{ name: "my-secret", value: "Hello!" }],
     });
     if (withWorkload) {
       const identity = new FederatedIdentity(stack, "Workload", {
         cluster: FAKE_ISSUER,
         resourceGroup: FAKE_RESOURCE_GROUP,
         identityName: "myIdentity",
-        federatedCredentialName: "myFedIdentity",
-        serviceAccountName: "sa",
+        serviceAccounts: [{ name: "sa", federatedCredentialName: "myFedIdentity" }],
       });
       const grant = vault.grantSecretsRead(identity);
       new TerraformOutput(stack, "grant", { value: grant.id });

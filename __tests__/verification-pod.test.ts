@@ -10,19 +10,16 @@ function synthPod(image?: string) {
       name: "kv1",
       resourceGroup: FAKE_RESOURCE_GROUP,
       deployer: { tenantId: "t", objectId: "o" },
-      secretName: "my-secret",
-      secretValue: "v",
+      secrets: [{ name: "my-secret", value: "v" }],
     });
     const identity = new FederatedIdentity(stack, "Workload", {
       cluster: FAKE_ISSUER,
       resourceGroup: FAKE_RESOURCE_GROUP,
       identityName: "myIdentity",
-      federatedCredentialName: "myFedIdentity",
-      namespace: "apps",
-      serviceAccountName: "workload-identity-sa",
+      serviceAccounts: [{ name: "workload-identity-sa", namespace: "apps", federatedCredentialName: "myFedIdentity" }],
     });
     const grant = vault.grantSecretsRead(identity);
-    new VerificationPod(stack, "VerificationPod", { identity, secret: vault, image, dependsOn: [grant] });
+    new VerificationPod(stack, "VerificationPod", { identity: identity.serviceAccounts[0], secret: vault, image, dependsOn: [grant] });
   });
 }
 

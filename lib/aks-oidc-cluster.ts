@@ -36,6 +36,13 @@ export interface AksOidcClusterProps {
    */
   readonly workloadIdentityEnabled?: boolean;
   /**
+   * ARM id of an existing cluster to bring under management: the stack emits an `import` block,
+   * and the plan turns on the OIDC issuer and workload identity. The other props must describe the
+   * cluster as it is (name, resource group, DNS prefix, node pool), or the plan replaces it.
+   * @default - a new cluster
+   */
+  readonly importId?: string;
+  /**
    * Tags on the cluster.
    * @default - none
    */
@@ -74,6 +81,8 @@ export class AksOidcCluster extends Construct implements IOidcIssuer {
       workloadIdentityEnabled: this.workloadIdentityEnabled,
       tags: props.tags ? { ...props.tags } : undefined,
     });
+
+    if (props.importId !== undefined) cluster.importFrom(props.importId);
 
     this.oidcIssuerUrl = cluster.oidcIssuerUrl;
     this.clusterName = cluster.name;

@@ -1,14 +1,19 @@
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
+import { DataAzurermResourceGroup } from "@cdktf/provider-azurerm/lib/data-azurerm-resource-group";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Id } from "@cdktf/provider-random/lib/id";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AksOidcCluster } from "./aks-oidc-cluster";
-import { AppConfig } from "./config/types";
-import { FederatedIdentity } from "./federated-identity";
+import { AppConfig, WorkloadConfig } from "./config/types";
+import { ExistingAksOidcCluster } from "./existing-aks-oidc-cluster";
+import { BoundServiceAccount, FederatedIdentity } from "./federated-identity";
+import { IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "./interfaces";
 import { renderName, stripPlaceholders } from "./private/name-template";
 import { RbacKeyVault } from "./rbac-key-vault";
 import { VerificationPod } from "./verification-pod";
@@ -19,19 +24,28 @@ export const DEFAULT_STACK_NAME = "aks-workload-identity";
 /** The article's secret value. */
 const ARTICLE_SECRET_VALUE = "Hello!";
 
+/** Namespaces every cluster has; they are never created. */
+const BUILT_IN_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
+
 export interface AksWorkloadIdentityStackProps {
   /** Validated configuration, from `loadConfig`. */
   readonly config: AppConfig;
 }
 
+/** A workload as deployed: its identity, its service account binding, and what grants it access. */
+interface DeployedWorkload {
+  readonly identity: FederatedIdentity;
+  readonly binding: BoundServiceAccount;
+}
+
 /**
  * Everything Microsoft's "Deploy and configure an AKS cluster with workload identity" creates: a
- * resource group, an AKS cluster with the OIDC issuer and workload identity, one federated managed
- * identity per workload, an RBAC Key Vault with a secret each workload may read, and the pod that
- * proves it.
+ * resource group, an AKS cluster with the OIDC issuer and workload identity, federated managed
+ * identities for the workloads, an RBAC Key Vault with secrets they may read, and the pod that
+ * proves it. The group, cluster and vault may instead exist already, or the cluster be adopted.
  */
 export class AksWorkloadIdentityStack extends TerraformStack {
-  public readonly cluster: AksOidcCluster;
+  public readonly cluster: IOidcIssuer;
   public readonly keyVault: RbacKeyVault;
   public readonly identities: readonly FederatedIdentity[];
 
@@ -48,78 +62,155 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     // The article's RANDOM_ID; a random_id keeps it stable in state across plans.
     const suffix = config.suffix ?? new Id(this, "Suffix", { byteLength: 3 }).hex;
     const name = (template: string) => renderName(template, suffix);
+    // A secret's key in the vault construct must be known at synth time: its name when the suffix is
+    // fixed, else its template (the loader compares secrets the same way).
+    const secretKey = (template: string) => (config.suffix === undefined ? template : renderName(template, config.suffix)).toLowerCase();
 
-    const resourceGroup = new ResourceGroup(this, "ResourceGroup", {
-      name: name(config.resourceGroup.name),
-      location: config.location,
-    });
+    const resourceGroup: IResourceGroupRef = config.resourceGroup.existing
+      ? new DataAzurermResourceGroup(this, "ResourceGroup", { name: name(config.resourceGroup.name) })
+      : new ResourceGroup(this, "ResourceGroup", { name: name(config.resourceGroup.name), location: config.location });
 
-    this.cluster = new AksOidcCluster(this, "Cluster", {
-      name: name(config.cluster.name),
-      resourceGroup,
-      dnsPrefix: name(config.cluster.dnsPrefix),
-      nodePoolName: config.cluster.nodePoolName,
-      nodeCount: config.cluster.nodeCount,
-      nodeVmSize: config.cluster.nodeVmSize,
-      workloadIdentityEnabled: config.cluster.workloadIdentityEnabled,
-    });
-    new KubernetesProvider(this, "kubernetes", { ...this.cluster.kubernetesConnection });
+    const cluster = this.buildCluster(config, resourceGroup, name);
+    this.cluster = cluster;
+    new KubernetesProvider(this, "kubernetes", { ...cluster.kubernetesConnection });
 
     const deployer = new DataAzurermClientConfig(this, "Deployer", {});
-
+    const vaultGroup = config.keyVault.resourceGroup;
     this.keyVault = new RbacKeyVault(this, "KeyVault", {
       name: name(config.keyVault.name),
-      resourceGroup,
+      resourceGroup: vaultGroup === undefined ? resourceGroup : { name: name(vaultGroup), location: config.location },
+      existing: config.keyVault.existing,
       deployer,
       sku: config.keyVault.sku,
-      secretName: name(config.keyVault.secretName),
-      secretValue: ARTICLE_SECRET_VALUE,
+      secrets: [config.keyVault.secretName, ...config.keyVault.additionalSecrets].map((secret) => ({
+        key: secretKey(secret),
+        name: name(secret),
+        value: ARTICLE_SECRET_VALUE,
+      })),
     });
 
-    const grants = config.workloads.map((workload) => {
-      const identity = new FederatedIdentity(this, `Workload-${stripPlaceholders(workload.identity)}`, {
-        cluster: this.cluster,
-        resourceGroup,
-        identityName: name(workload.identity),
-        federatedCredentialName: name(workload.federatedCredential),
-        namespace: name(workload.namespace),
-        serviceAccountName: name(workload.serviceAccount),
-      });
-      return { identity, grant: this.keyVault.grantSecretsRead(identity) };
-    });
-    this.identities = grants.map((g) => g.identity);
-    const verified = grants[0];
+    const namespaces = this.buildNamespaces(config.workloads, name);
+    const { workloads, grants } = this.buildWorkloads(config.workloads, cluster, resourceGroup, namespaces, name, secretKey);
+    this.identities = [...new Set(workloads.map((w) => w.identity))];
 
+    const verified = workloads[0];
     if (config.verificationPod.enabled) {
       new VerificationPod(this, "VerificationPod", {
-        identity: verified.identity,
+        identity: verified.binding,
         secret: this.keyVault,
         image: config.verificationPod.image,
-        dependsOn: [verified.grant],
+        dependsOn: grants.get(verified.identity),
       });
     }
 
     const outputs: Record<string, [string, string]> = {
       resource_group_name: [resourceGroup.name, "Resource group of every resource"],
-      cluster_name: [this.cluster.clusterName, "AKS cluster name"],
-      oidc_issuer_url: [this.cluster.oidcIssuerUrl, "OIDC issuer URL the federated credentials trust"],
+      cluster_name: [cluster.clusterName, "AKS cluster name"],
+      oidc_issuer_url: [cluster.oidcIssuerUrl, "OIDC issuer URL the federated credentials trust"],
       identity_client_id: [verified.identity.clientId, "Client id of the first workload's managed identity"],
       key_vault_url: [this.keyVault.vaultUri, "Key vault URI (KEYVAULT_URL)"],
       secret_name: [this.keyVault.secretName, "Secret the verification pod reads (KEYVAULT_SECRET_NAME)"],
-      service_account_namespace: [verified.identity.serviceAccountNamespace, "Namespace of the first workload's service account"],
-      service_account_name: [verified.identity.serviceAccountName, "Name of the first workload's service account"],
+      service_account_namespace: [verified.binding.serviceAccountNamespace, "Namespace of the first workload's service account"],
+      service_account_name: [verified.binding.serviceAccountName, "Name of the first workload's service account"],
     };
     for (const [outputId, [value, description]] of Object.entries(outputs)) {
       new TerraformOutput(this, outputId, { value, description });
     }
     new TerraformOutput(this, "workloads", {
       description: "Every workload: namespace, service account, identity name and client id",
-      value: this.identities.map((identity) => ({
-        namespace: identity.serviceAccountNamespace,
-        service_account: identity.serviceAccountName,
+      value: workloads.map(({ identity, binding }) => ({
+        namespace: binding.serviceAccountNamespace,
+        service_account: binding.serviceAccountName,
         identity_name: identity.identityName,
         client_id: identity.clientId,
       })),
     });
+  }
+
+  private buildCluster(
+    config: AppConfig,
+    resourceGroup: IResourceGroupRef,
+    name: (template: string) => string,
+  ): IOidcIssuer & { clusterName: string; kubernetesConnection: KubernetesConnection } {
+    const { cluster } = config;
+    const group = cluster.resourceGroup === undefined ? resourceGroup : { name: name(cluster.resourceGroup), location: config.location };
+    if (cluster.existing) {
+      return new ExistingAksOidcCluster(this, "Cluster", { name: name(cluster.name), resourceGroupName: group.name });
+    }
+    return new AksOidcCluster(this, "Cluster", {
+      name: name(cluster.name),
+      resourceGroup: group,
+      dnsPrefix: name(cluster.dnsPrefix),
+      nodePoolName: cluster.nodePoolName,
+      nodeCount: cluster.nodeCount,
+      nodeVmSize: cluster.nodeVmSize,
+      workloadIdentityEnabled: cluster.workloadIdentityEnabled,
+      importId: cluster.importId,
+    });
+  }
+
+  /** One namespace resource for each namespace the workloads use that is neither built in nor said to exist. */
+  private buildNamespaces(workloads: readonly WorkloadConfig[], name: (template: string) => string): Map<string, string> {
+    const namespaces = new Map<string, string>();
+    for (const workload of workloads) {
+      const template = workload.namespace;
+      if (namespaces.has(template)) continue;
+      if (workload.namespaceExists || BUILT_IN_NAMESPACES.has(template)) {
+        namespaces.set(template, name(template));
+      } else {
+        const namespace = new NamespaceV1(this, `Namespace-${template}`, { metadata: { name: name(template) } });
+        // Referencing the resource orders service accounts after their namespace.
+        namespaces.set(template, namespace.metadata.name);
+      }
+    }
+    return namespaces;
+  }
+
+  /** One identity per distinct identity name; one binding and credential per workload; grants per identity. */
+  private buildWorkloads(
+    workloadConfigs: readonly WorkloadConfig[],
+    cluster: IOidcIssuer,
+    resourceGroup: IResourceGroupRef,
+    namespaces: ReadonlyMap<string, string>,
+    name: (template: string) => string,
+    secretKey: (template: string) => string,
+  ): { workloads: DeployedWorkload[]; grants: Map<FederatedIdentity, RoleAssignment[]> } {
+    const identities = new Map<string, FederatedIdentity>();
+    // undefined: the whole vault; otherwise the secrets granted one by one.
+    const access = new Map<FederatedIdentity, Set<string> | undefined>();
+    const workloads = workloadConfigs.map((workload): DeployedWorkload => {
+      const key = stripPlaceholders(workload.identity).toLowerCase();
+      let identity = identities.get(key);
+      if (!identity) {
+        identity = new FederatedIdentity(this, `Workload-${stripPlaceholders(workload.identity)}`, {
+          cluster,
+          resourceGroup,
+          identityName: name(workload.identity),
+        });
+        identities.set(key, identity);
+        access.set(identity, new Set());
+      }
+      const binding = identity.bind({
+        id: `${workload.namespace}-${workload.serviceAccount}`,
+        name: name(workload.serviceAccount),
+        namespace: namespaces.get(workload.namespace),
+        federatedCredentialName: name(workload.federatedCredential),
+        tenantId: workload.tenantId,
+        tokenExpirationSeconds: workload.tokenExpiration,
+      });
+      const granted = access.get(identity);
+      if (workload.secrets === undefined) access.set(identity, undefined);
+      else workload.secrets.forEach((secret) => granted?.add(secretKey(secret)));
+      return { identity, binding };
+    });
+
+    const grants = new Map<FederatedIdentity, RoleAssignment[]>();
+    for (const [identity, secrets] of access) {
+      grants.set(
+        identity,
+        secrets === undefined ? [this.keyVault.grantSecretsRead(identity)] : [...secrets].map((secret) => this.keyVault.grantSecretRead(identity, secret)),
+      );
+    }
+    return { workloads, grants };
   }
 }

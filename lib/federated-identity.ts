@@ -1,32 +1,71 @@
 import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { ITerraformDependable } from "cdktf";
+import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IOidcIssuer, IResourceGroupRef, IWorkloadPrincipal } from "./interfaces";
+import { MAX_CREDENTIALS_PER_IDENTITY } from "./private/limits";
 
 /** The only audience Entra ID accepts for Kubernetes service account token exchange. */
 export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
-/** The annotation the workload identity webhook reads the client id from. */
+/** Annotations the workload identity webhook reads from a service account. */
 export const CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
+export const TENANT_ID_ANNOTATION = "azure.workload.identity/tenant-id";
+export const TOKEN_EXPIRATION_ANNOTATION = "azure.workload.identity/service-account-token-expiration";
 
-export interface FederatedIdentityProps {
-  /** The cluster whose OIDC issuer the credential trusts. */
-  readonly cluster: IOidcIssuer;
-  /** Resource group of the identity; the federated credential must be in the same one. */
-  readonly resourceGroup: IResourceGroupRef;
-  /** Name of the user-assigned managed identity. */
-  readonly identityName: string;
-  /** Name of the federated identity credential. */
-  readonly federatedCredentialName: string;
+export { MAX_CREDENTIALS_PER_IDENTITY };
+
+/** A Kubernetes service account to create and federate with the identity. */
+export interface ServiceAccountBinding {
+  /** Name of the service account. */
+  readonly name: string;
   /**
-   * Namespace of the service account; it must exist.
+   * Namespace of the service account; it must exist (pass a namespace resource's name to order them).
    * @default "default"
    */
   readonly namespace?: string;
-  /** Name of the Kubernetes service account to create. */
+  /** Name of the federated identity credential for this service account. */
+  readonly federatedCredentialName: string;
+  /**
+   * Tenant of the identity, when it differs from the cluster's (`azure.workload.identity/tenant-id`).
+   * @default - the webhook uses the cluster's tenant
+   */
+  readonly tenantId?: string;
+  /**
+   * Lifetime of the projected token in seconds, 3600-86400 (`azure.workload.identity/service-account-token-expiration`).
+   * @default - the webhook's default, 3600
+   */
+  readonly tokenExpirationSeconds?: number;
+  /**
+   * Stable part of the construct ids of this binding's resources.
+   * @default - `<namespace>-<name>`, which must then be known at synth time
+   */
+  readonly id?: string;
+}
+
+/** A service account federated with the identity. */
+export interface BoundServiceAccount {
   readonly serviceAccountName: string;
+  readonly serviceAccountNamespace: string;
+  /** `system:serviceaccount:<namespace>:<name>`, read from the service account resource. */
+  readonly subject: string;
+  /** The federated credential; depend on it to start pods only once it exists. */
+  readonly credential: ITerraformDependable;
+}
+
+export interface FederatedIdentityProps {
+  /** The cluster whose OIDC issuer the credentials trust. */
+  readonly cluster: IOidcIssuer;
+  /** Resource group of the identity; the federated credentials must be in the same one. */
+  readonly resourceGroup: IResourceGroupRef;
+  /** Name of the user-assigned managed identity. */
+  readonly identityName: string;
+  /**
+   * Service accounts to create and federate, at most 20 (Entra's limit per identity).
+   * @default - none yet; add them with `bind`
+   */
+  readonly serviceAccounts?: readonly ServiceAccountBinding[];
   /**
    * Tags on the managed identity.
    * @default - none
@@ -35,58 +74,75 @@ export interface FederatedIdentityProps {
 }
 
 /**
- * A user-assigned managed identity, a Kubernetes service account annotated with its client id, and
- * the federated identity credential that lets tokens of that service account, issued by the
- * cluster, stand in for the identity.
+ * A user-assigned managed identity, and for each service account bound to it: the Kubernetes
+ * service account annotated with the identity's client id, and the federated identity credential
+ * that lets tokens of that account, issued by the cluster, stand in for the identity.
  */
 export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
   public readonly clientId: string;
   public readonly principalId: string;
   public readonly identityId: string;
   public readonly identityName: string;
-  public readonly serviceAccountName: string;
-  public readonly serviceAccountNamespace: string;
-  /** `system:serviceaccount:<namespace>:<name>`, read from the service account resource. */
-  public readonly subject: string;
-  /** Depend on this to start workloads only once the credential exists. */
-  public readonly credential: ITerraformDependable;
+  private readonly identity: UserAssignedIdentity;
+  private readonly issuer: string;
+  private readonly bound: BoundServiceAccount[] = [];
 
   constructor(scope: Construct, id: string, props: FederatedIdentityProps) {
     super(scope, id);
-
-    const identity = new UserAssignedIdentity(this, "Identity", {
+    this.identity = new UserAssignedIdentity(this, "Identity", {
       name: props.identityName,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
       tags: props.tags ? { ...props.tags } : undefined,
     });
+    this.issuer = props.cluster.oidcIssuerUrl;
+    this.clientId = this.identity.clientId;
+    this.principalId = this.identity.principalId;
+    this.identityId = this.identity.id;
+    this.identityName = this.identity.name;
+    for (const binding of props.serviceAccounts ?? []) this.bind(binding);
+  }
 
-    const serviceAccount = new ServiceAccountV1(this, "ServiceAccount", {
-      metadata: {
-        name: props.serviceAccountName,
-        namespace: props.namespace ?? "default",
-        annotations: { [CLIENT_ID_ANNOTATION]: identity.clientId },
-      },
+  /** Every service account bound so far, in order. */
+  public get serviceAccounts(): readonly BoundServiceAccount[] {
+    return [...this.bound];
+  }
+
+  /** Creates a service account and the federated credential that trusts it. */
+  public bind(binding: ServiceAccountBinding): BoundServiceAccount {
+    if (this.bound.length >= MAX_CREDENTIALS_PER_IDENTITY) {
+      throw new Error(`${this.node.path}: Entra ID allows at most ${MAX_CREDENTIALS_PER_IDENTITY} federated credentials per managed identity`);
+    }
+    const namespace = binding.namespace ?? "default";
+    const key = binding.id ?? `${namespace}-${binding.name}`;
+    if (Token.isUnresolved(key)) {
+      throw new Error(`${this.node.path}: give the binding of service account ${binding.name} an id; its namespace or name is known only at apply`);
+    }
+    const annotations: Record<string, string> = { [CLIENT_ID_ANNOTATION]: this.identity.clientId };
+    if (binding.tenantId !== undefined) annotations[TENANT_ID_ANNOTATION] = binding.tenantId;
+    if (binding.tokenExpirationSeconds !== undefined) annotations[TOKEN_EXPIRATION_ANNOTATION] = String(binding.tokenExpirationSeconds);
+
+    const serviceAccount = new ServiceAccountV1(this, `ServiceAccount-${key}`, {
+      metadata: { name: binding.name, namespace, annotations },
     });
     const metadata = serviceAccount.metadata;
-
-    this.clientId = identity.clientId;
-    this.principalId = identity.principalId;
-    this.identityId = identity.id;
-    this.identityName = identity.name;
-    this.serviceAccountName = metadata.name;
-    this.serviceAccountNamespace = metadata.namespace;
     // Read back from the resource so the subject can never disagree with the account it names.
-    this.subject = `system:serviceaccount:${metadata.namespace}:${metadata.name}`;
-
-    this.credential = new FederatedIdentityCredential(this, "Credential", {
-      name: props.federatedCredentialName,
+    const subject = `system:serviceaccount:${metadata.namespace}:${metadata.name}`;
+    const previous = this.bound[this.bound.length - 1];
+    const credential = new FederatedIdentityCredential(this, `Credential-${key}`, {
+      name: binding.federatedCredentialName,
       // azurerm 4.x requires the credential in its identity's resource group.
-      resourceGroupName: identity.resourceGroupName,
-      parentId: identity.id,
-      issuer: props.cluster.oidcIssuerUrl,
-      subject: this.subject,
+      resourceGroupName: this.identity.resourceGroupName,
+      parentId: this.identity.id,
+      issuer: this.issuer,
+      subject,
       audience: [TOKEN_EXCHANGE_AUDIENCE],
+      // Entra rejects concurrent credential writes on one identity (409
+      // ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity), so write them in turn.
+      dependsOn: previous ? [previous.credential] : undefined,
     });
+    const bound = { serviceAccountName: metadata.name, serviceAccountNamespace: metadata.namespace, subject, credential };
+    this.bound.push(bound);
+    return bound;
   }
 }

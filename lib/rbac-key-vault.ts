@@ -1,6 +1,8 @@
+import { DataAzurermKeyVault } from "@cdktf/provider-azurerm/lib/data-azurerm-key-vault";
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { IDeployingPrincipal, IResourceGroupRef, IWorkloadPrincipal } from "./interfaces";
 
@@ -9,45 +11,126 @@ export const SECRETS_OFFICER_ROLE = "Key Vault Secrets Officer";
 /** Built-in role that can read secret contents (data plane). */
 export const SECRETS_USER_ROLE = "Key Vault Secrets User";
 
+/** A secret to write into the vault. */
+export interface SecretSpec {
+  readonly name: string;
+  /**
+   * How `grantSecretRead` and construct ids refer to the secret.
+   * @default - its name, which must then be known at synth time
+   */
+  readonly key?: string;
+  /** Its value. It is written into Terraform's configuration and state. */
+  readonly value: string;
+}
+
 export interface RbacKeyVaultProps {
   /** Vault name, globally unique, 3-24 characters. */
   readonly name: string;
+  /** Resource group of the vault (of the existing one, when `existing`). */
   readonly resourceGroup: IResourceGroupRef;
   /** The principal running Terraform: its tenant owns the vault and it is made Secrets Officer. */
   readonly deployer: IDeployingPrincipal;
-  /** Name of the secret to create. */
-  readonly secretName: string;
-  /** Value of the secret. It is written into Terraform's configuration and state. */
-  readonly secretValue: string;
+  /** Secrets to write, each once the officer role exists. */
+  readonly secrets: readonly SecretSpec[];
   /**
-   * Vault SKU.
+   * Use a vault that already exists instead of creating one. The plan fails, saying which
+   * `az keyvault update` flag fixes it, when the vault lacks purge protection or RBAC authorization.
+   * @default false
+   */
+  readonly existing?: boolean;
+  /**
+   * Vault SKU of a new vault.
    * @default "standard"
    */
   readonly sku?: "standard" | "premium";
   /**
-   * Tags on the vault.
+   * Tags on a new vault.
    * @default - none
    */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
- * A Key Vault with purge protection and Azure RBAC authorization (no access policies), the
- * deploying principal as "Key Vault Secrets Officer", and one secret written once that role exists.
+ * A Key Vault with purge protection and Azure RBAC authorization (no access policies), new or
+ * existing; the deploying principal as "Key Vault Secrets Officer"; and secrets written once that
+ * role exists. Workloads are granted "Key Vault Secrets User" on the vault or on single secrets.
  */
 export class RbacKeyVault extends Construct {
   public readonly vaultId: string;
   public readonly vaultName: string;
   /** `https://<name>.vault.azure.net/`. */
   public readonly vaultUri: string;
+  /** Name of the first secret. */
   public readonly secretName: string;
-  public readonly secretId: string;
-  private readonly vault: KeyVault;
+  private readonly secrets = new Map<string, KeyVaultSecret>();
 
   constructor(scope: Construct, id: string, props: RbacKeyVaultProps) {
     super(scope, id);
+    if (props.secrets.length === 0) throw new Error(`${this.node.path}: give at least one secret`);
 
-    this.vault = new KeyVault(this, "Vault", {
+    const vault = props.existing ? this.lookUp(props) : this.create(props);
+    this.vaultId = vault.id;
+    this.vaultName = vault.name;
+    this.vaultUri = vault.vaultUri;
+
+    const officer = new RoleAssignment(this, "DeployerSecretsOfficer", {
+      scope: this.vaultId,
+      roleDefinitionName: SECRETS_OFFICER_ROLE,
+      principalId: props.deployer.objectId,
+    });
+
+    props.secrets.forEach((spec, i) => {
+      const key = spec.key ?? spec.name;
+      if (Token.isUnresolved(key)) throw new Error(`${this.node.path}: give secret ${i} a key; its name is known only at apply`);
+      if (this.secrets.has(key)) throw new Error(`${this.node.path}: two secrets have the key ${key}`);
+      // With RBAC authorization, writing a secret needs the data-plane role, not vault ownership.
+      const secret = new KeyVaultSecret(this, i === 0 ? "Secret" : `Secret-${key}`, {
+        name: spec.name,
+        keyVaultId: this.vaultId,
+        value: spec.value,
+        dependsOn: [officer],
+      });
+      this.secrets.set(key, secret);
+    });
+    this.secretName = [...this.secrets.values()][0].name;
+  }
+
+  /** Keys of the secrets written, in order. */
+  public get secretKeys(): readonly string[] {
+    return [...this.secrets.keys()];
+  }
+
+  /**
+   * Grants `principal` "Key Vault Secrets User" on the whole vault, as the article does.
+   * @returns the role assignment, to depend on before the workload reads secrets
+   */
+  public grantSecretsRead(principal: IWorkloadPrincipal): RoleAssignment {
+    return this.grant(principal, `SecretsUser-${principal.node.id}`, this.vaultId);
+  }
+
+  /**
+   * Grants `principal` "Key Vault Secrets User" on one secret only (least privilege).
+   * @returns the role assignment, to depend on before the workload reads the secret
+   */
+  public grantSecretRead(principal: IWorkloadPrincipal, secretKey: string): RoleAssignment {
+    const secret = this.secrets.get(secretKey);
+    if (!secret) throw new Error(`${this.node.path}: no secret with the key ${secretKey}; the vault holds ${this.secretKeys.join(", ")}`);
+    return this.grant(principal, `SecretUser-${principal.node.id}-${secretKey}`, secret.resourceVersionlessId);
+  }
+
+  private grant(principal: IWorkloadPrincipal, id: string, scope: string): RoleAssignment {
+    return new RoleAssignment(this, id, {
+      scope,
+      roleDefinitionName: SECRETS_USER_ROLE,
+      principalId: principal.principalId,
+      // Managed identities are service principals; saying so skips the Entra lookup that can fail
+      // while a new identity is still replicating.
+      principalType: "ServicePrincipal",
+    });
+  }
+
+  private create(props: RbacKeyVaultProps): { id: string; name: string; vaultUri: string } {
+    return new KeyVault(this, "Vault", {
       name: props.name,
       location: props.resourceGroup.location,
       resourceGroupName: props.resourceGroup.name,
@@ -57,40 +140,24 @@ export class RbacKeyVault extends Construct {
       rbacAuthorizationEnabled: true,
       tags: props.tags ? { ...props.tags } : undefined,
     });
-
-    const officer = new RoleAssignment(this, "DeployerSecretsOfficer", {
-      scope: this.vault.id,
-      roleDefinitionName: SECRETS_OFFICER_ROLE,
-      principalId: props.deployer.objectId,
-    });
-
-    // With RBAC authorization, writing a secret needs the data-plane role, not vault ownership.
-    const secret = new KeyVaultSecret(this, "Secret", {
-      name: props.secretName,
-      keyVaultId: this.vault.id,
-      value: props.secretValue,
-      dependsOn: [officer],
-    });
-
-    this.vaultId = this.vault.id;
-    this.vaultName = this.vault.name;
-    this.vaultUri = this.vault.vaultUri;
-    this.secretName = secret.name;
-    this.secretId = secret.id;
   }
 
-  /**
-   * Grants `principal` "Key Vault Secrets User" on the whole vault, as the article does.
-   * @returns the role assignment, to depend on before the workload reads secrets
-   */
-  public grantSecretsRead(principal: IWorkloadPrincipal): RoleAssignment {
-    return new RoleAssignment(this, `SecretsUser-${principal.node.id}`, {
-      scope: this.vault.id,
-      roleDefinitionName: SECRETS_USER_ROLE,
-      principalId: principal.principalId,
-      // Managed identities are service principals; saying so skips the Entra lookup that can fail
-      // while a new identity is still replicating.
-      principalType: "ServicePrincipal",
+  private lookUp(props: RbacKeyVaultProps): { id: string; name: string; vaultUri: string } {
+    return new DataAzurermKeyVault(this, "Vault", {
+      name: props.name,
+      resourceGroupName: props.resourceGroup.name,
+      lifecycle: {
+        postcondition: [
+          {
+            condition: "${self.purge_protection_enabled == true}",
+            errorMessage: `Key vault ${props.name} has no purge protection. Enable it (it cannot be turned off again): az keyvault update --name ${props.name} --enable-purge-protection true`,
+          },
+          {
+            condition: "${self.rbac_authorization_enabled == true}",
+            errorMessage: `Key vault ${props.name} uses access policies, not Azure RBAC. Switch it (existing access policies stop applying): az keyvault update --name ${props.name} --enable-rbac-authorization true`,
+          },
+        ],
+      },
     });
   }
 }

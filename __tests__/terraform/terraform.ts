@@ -1,7 +1,13 @@
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 
-/** Runs a Terraform command in `cwd`; throws with Terraform's own output when it fails. */
-export function terraform(cwd: string, args: string[]): string {
+export interface TerraformResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a Terraform command in `cwd` and returns what it printed. */
+export function terraformResult(cwd: string, args: string[]): TerraformResult {
   const result = spawnSync("terraform", [...args, "-no-color"], {
     cwd,
     encoding: "utf8",
@@ -9,18 +15,14 @@ export function terraform(cwd: string, args: string[]): string {
     maxBuffer: 256 * 1024 * 1024,
   });
   if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs a Terraform command in `cwd`; throws with Terraform's own output when it fails. */
+export function terraform(cwd: string, args: string[]): string {
+  const result = terraformResult(cwd, args);
   if (result.status !== 0) {
     throw new Error(`terraform ${args.join(" ")} exited ${result.status} in ${cwd}:\n${result.stdout}\n${result.stderr}`);
   }
   return result.stdout;
-}
-
-/** True when the Terraform CLI is on PATH. */
-export function hasTerraform(): boolean {
-  try {
-    execFileSync("terraform", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,11 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
-import { PLACEHOLDERS, RANDOM_SUFFIX_STAND_IN, renderName, stripPlaceholders, unknownPlaceholders } from "../private/name-template";
+import { MAX_CREDENTIALS_PER_IDENTITY } from "../private/limits";
+import { PLACEHOLDERS, RANDOM_SUFFIX_STAND_IN, renderName, stripPlaceholders, unknownPlaceholders, usesSuffix } from "../private/name-template";
 import { ConfigError, ConfigProblem, Source } from "./errors";
 import { RULES } from "./rules";
 import { BooleanField, CONFIG_FILE_VARIABLE, ENV_OVERRIDES, Field, IntegerField, ListField, ObjectField, SCHEMA, StringField } from "./schema";
-import { AppConfig, WorkloadConfig } from "./types";
+import { AppConfig, KeyVaultConfig, WorkloadConfig } from "./types";
 
 /** One resolved leaf value and where it came from. */
 export interface ResolvedValue {
@@ -95,7 +96,12 @@ function parseText(text: string, format: "JSON" | "YAML", fail: (problem: string
   if (error) {
     const where = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : "";
     const firstLine = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    const fix = format === "JSON" ? "fix the JSON syntax" : "fix the YAML syntax (indent with spaces, not tabs)";
+    const fix =
+      format === "JSON"
+        ? "fix the JSON syntax"
+        : /tab/i.test(firstLine)
+          ? "fix the YAML syntax: indent with spaces, not tabs"
+          : "fix the YAML syntax; quote values that contain { } [ ] : or #";
     return fail(`is not valid ${format}${where}: ${firstLine}`, fix);
   }
   return doc.toJS({ maxAliasCount: 100 });
@@ -308,11 +314,14 @@ class Walker {
   }
 
   private list(field: ListField, raw: unknown, at: string): unknown[] | undefined {
+    const item = (value: unknown, i: number, fromDefault = false) =>
+      field.item.kind === "object" ? this.object(field.item, value, joinPath(at, i), fromDefault) : this.string(field.item, value, joinPath(at, i), fromDefault);
     if (raw === undefined) {
-      return field.default.map((item, i) => this.object(field.item, item, joinPath(at, i), true));
+      return field.default?.map((value, i) => item(value, i, true));
     }
     if (!Array.isArray(raw)) {
-      this.report({ path: at, value: raw, problem: `must be a list, not ${describeType(raw)}`, fix: "write it as a list of objects" });
+      const of = field.item.kind === "object" ? "objects" : "strings";
+      this.report({ path: at, value: raw, problem: `must be a list, not ${describeType(raw)}`, fix: `write it as a list of ${of}` });
       return undefined;
     }
     if (raw.length < field.minItems || raw.length > field.maxItems) {
@@ -323,7 +332,7 @@ class Walker {
       });
       return undefined;
     }
-    return raw.map((item, i) => this.object(field.item, item, joinPath(at, i)));
+    return raw.map((value, i) => item(value, i));
   }
 
   private leafSource(at: string, fromDefault: boolean): Source {
@@ -381,6 +390,7 @@ class Walker {
   }
 
   private integer(field: IntegerField, raw: unknown, at: string, fromDefault: boolean): number | undefined {
+    if (raw === undefined && field.default === undefined) return undefined;
     const value = raw === undefined ? field.default : raw;
     if (typeof value !== "number" || !Number.isInteger(value)) {
       this.report({ path: at, value: raw, problem: `must be a whole number, not ${describeType(raw)}`, fix: `give a whole number from ${field.min} to ${field.max}` });
@@ -408,9 +418,15 @@ class Walker {
     return value;
   }
 
-  /** Rules that span keys: distinct identities and service accounts, and a pod that can get a token. */
+  /** Rules that span keys. Each runs only on values that passed their own rules. */
   public crossCheck(config: AppConfig): void {
-    if (Array.isArray(config.workloads)) this.checkDistinctWorkloads(config.workloads);
+    if (Array.isArray(config.workloads)) {
+      this.checkServiceAccounts(config.workloads);
+      this.checkIdentities(config.workloads);
+      if (config.keyVault) this.checkSecretGrants(config.workloads, config.keyVault, config.verificationPod?.enabled === true);
+    }
+    if (config.keyVault) this.checkVaultSecrets(config.keyVault);
+    this.checkExisting(config);
     if (config.cluster?.workloadIdentityEnabled === false && config.verificationPod?.enabled === true) {
       this.report({
         path: "verificationPod.enabled",
@@ -421,31 +437,157 @@ class Walker {
     }
   }
 
-  private checkDistinctWorkloads(workloads: readonly WorkloadConfig[]): void {
-    // Compare the names Azure and Kubernetes will see. With a random suffix, compare without it:
-    // the identity's construct id is its name without placeholders. Azure names ignore case.
-    const expand = (template: string) => (this.suffix === undefined ? stripPlaceholders(template) : renderName(template, this.suffix));
-    const claims: Array<{ key: "identity" | "serviceAccount"; fix: string; of: (w: WorkloadConfig) => string | undefined }> = [
-      {
-        key: "identity",
-        fix: "give each workload its own identity, differing in more than {suffix} and letter case",
-        of: (w) => (w.identity === undefined ? undefined : expand(w.identity).toLowerCase()),
-      },
-      {
-        key: "serviceAccount",
-        fix: "each service account can be bound once; change its name or namespace",
-        of: (w) => (w.serviceAccount === undefined || w.namespace === undefined ? undefined : `${expand(w.namespace)}/${expand(w.serviceAccount)}`),
-      },
-    ];
-    for (const { key, fix, of } of claims) {
-      const first = new Map<string, number>();
-      workloads.forEach((workload, i) => {
-        const claim = workload ? of(workload) : undefined;
-        if (claim === undefined) return;
-        const earlier = first.get(claim);
-        if (earlier === undefined) first.set(claim, i);
-        else this.report({ path: `workloads[${i}].${key}`, value: workload[key], problem: `duplicates workloads[${earlier}].${key}`, fix });
+  /** The name Azure or Kubernetes will see; with a random suffix, the template, which is as unique. */
+  private expand(template: string): string {
+    return this.suffix === undefined ? template : renderName(template, this.suffix);
+  }
+
+  private checkServiceAccounts(workloads: readonly WorkloadConfig[]): void {
+    const first = new Map<string, number>();
+    workloads.forEach((w, i) => {
+      if (!w || w.serviceAccount === undefined || w.namespace === undefined) return;
+      const claim = `${this.expand(w.namespace)}/${this.expand(w.serviceAccount)}`;
+      const earlier = first.get(claim);
+      if (earlier === undefined) first.set(claim, i);
+      else {
+        this.report({
+          path: `workloads[${i}].serviceAccount`,
+          value: w.serviceAccount,
+          problem: `duplicates workloads[${earlier}].serviceAccount in namespace ${w.namespace}: a service account carries one identity, and Entra rejects a second credential with the same issuer and subject`,
+          fix: "bind each service account once; change its name or namespace",
+        });
+      }
+    });
+  }
+
+  /** Workloads naming one identity share it: one spelling, at most 20 credentials, distinct credential names. */
+  private checkIdentities(workloads: readonly WorkloadConfig[]): void {
+    const groups = new Map<string, number[]>();
+    workloads.forEach((w, i) => {
+      if (!w || w.identity === undefined) return;
+      // Azure names ignore case; with a random suffix, the construct id is the name without placeholders.
+      const key = (this.suffix === undefined ? stripPlaceholders(w.identity) : this.expand(w.identity)).toLowerCase();
+      groups.set(key, [...(groups.get(key) ?? []), i]);
+    });
+    for (const members of groups.values()) {
+      const [first] = members;
+      const spelling = workloads[first].identity;
+      const names = new Map<string, number>();
+      members.forEach((i, n) => {
+        const w = workloads[i];
+        if (w.identity !== spelling) {
+          this.report({
+            path: `workloads[${i}].identity`,
+            value: w.identity,
+            problem: `names the identity of workloads[${first}] (${JSON.stringify(spelling)}) spelled differently`,
+            fix: `spell it ${JSON.stringify(spelling)} in every workload that shares it, or choose a distinct name`,
+          });
+        }
+        if (n === MAX_CREDENTIALS_PER_IDENTITY) {
+          const list = members.map((m) => `workloads[${m}]`).join(", ");
+          this.report({
+            path: `workloads[${i}].identity`,
+            value: w.identity,
+            problem: `gives identity ${JSON.stringify(spelling)} its ${n + 1}th federated credential; Entra ID allows ${MAX_CREDENTIALS_PER_IDENTITY} (shared by ${list})`,
+            fix: "give some of these workloads another identity",
+          });
+        }
+        if (w.federatedCredential === undefined) return;
+        const fic = this.expand(w.federatedCredential).toLowerCase();
+        const earlier = names.get(fic);
+        if (earlier === undefined) names.set(fic, i);
+        else {
+          this.report({
+            path: `workloads[${i}].federatedCredential`,
+            value: w.federatedCredential,
+            problem: `duplicates workloads[${earlier}].federatedCredential on the identity they share`,
+            fix: "give each credential of an identity its own name, or remove the key to derive one",
+          });
+        }
       });
+    }
+  }
+
+  private vaultSecretNames(vault: KeyVaultConfig): string[] {
+    // Key Vault secret names ignore case.
+    return [vault.secretName, ...(vault.additionalSecrets ?? [])].filter((n): n is string => n !== undefined).map((n) => this.expand(n).toLowerCase());
+  }
+
+  private checkVaultSecrets(vault: KeyVaultConfig): void {
+    const seen = new Set<string>(vault.secretName === undefined ? [] : [this.expand(vault.secretName).toLowerCase()]);
+    (vault.additionalSecrets ?? []).forEach((name, i) => {
+      const key = this.expand(name).toLowerCase();
+      if (seen.has(key)) {
+        this.report({ path: `keyVault.additionalSecrets[${i}]`, value: name, problem: "names a secret listed already", fix: "list each secret once" });
+      }
+      seen.add(key);
+    });
+  }
+
+  private checkSecretGrants(workloads: readonly WorkloadConfig[], vault: KeyVaultConfig, podEnabled: boolean): void {
+    const known = this.vaultSecretNames(vault);
+    workloads.forEach((w, i) => {
+      w?.secrets?.forEach((name, j) => {
+        if (name === undefined || known.includes(this.expand(name).toLowerCase())) return;
+        this.report({
+          path: `workloads[${i}].secrets[${j}]`,
+          value: name,
+          problem: "is not a secret of the vault",
+          fix: `use keyVault.secretName or add it to keyVault.additionalSecrets (the vault holds ${known.join(", ")})`,
+        });
+      });
+    });
+    const verified = workloads[0];
+    const primary = vault.secretName === undefined ? undefined : this.expand(vault.secretName).toLowerCase();
+    if (podEnabled && verified?.secrets && primary !== undefined && !verified.secrets.some((n) => n !== undefined && this.expand(n).toLowerCase() === primary)) {
+      this.report({
+        path: "workloads[0].secrets",
+        value: verified.secrets,
+        problem: `leaves out keyVault.secretName (${vault.secretName}), which the verification pod reads as this workload`,
+        fix: "add it to the list, or set verificationPod.enabled to false",
+      });
+    }
+  }
+
+  /** Existing and adopted resources are found by name, so their names must be known before apply. */
+  private checkExisting(config: AppConfig): void {
+    const { resourceGroup, cluster, keyVault } = config;
+    const lookedUp: Array<[string, string | undefined, boolean]> = [
+      ["resourceGroup.name", resourceGroup?.name, resourceGroup?.existing === true],
+      ["cluster.name", cluster?.name, cluster?.existing === true || cluster?.importId !== undefined],
+      ["cluster.resourceGroup", cluster?.resourceGroup, true],
+      ["keyVault.name", keyVault?.name, keyVault?.existing === true],
+      ["keyVault.resourceGroup", keyVault?.resourceGroup, true],
+    ];
+    for (const [at, name, lookup] of lookedUp) {
+      if (!lookup || name === undefined || this.suffix !== undefined || !usesSuffix(name)) continue;
+      this.report({
+        path: at,
+        value: name,
+        problem: "names an existing resource with a random {suffix}, which is known only after apply",
+        fix: "write the resource's actual name, or fix the suffix with `suffix` (or RANDOM_ID)",
+      });
+    }
+    if (cluster?.existing && cluster.importId !== undefined) {
+      this.report({ path: "cluster.importId", value: cluster.importId, problem: "cannot be combined with cluster.existing: a cluster is either adopted or only looked up", fix: "remove one of the two" });
+    }
+    if (cluster?.resourceGroup !== undefined && !cluster.existing && cluster.importId === undefined) {
+      this.report({ path: "cluster.resourceGroup", value: cluster.resourceGroup, problem: "applies only to an existing or adopted cluster", fix: "remove it, or set cluster.existing or cluster.importId" });
+    }
+    if (keyVault?.resourceGroup !== undefined && !keyVault.existing) {
+      this.report({ path: "keyVault.resourceGroup", value: keyVault.resourceGroup, problem: "applies only to an existing vault", fix: "remove it, or set keyVault.existing" });
+    }
+    if (cluster?.importId !== undefined && cluster.name !== undefined && resourceGroup?.name !== undefined) {
+      const [, group, name] = /resourceGroups\/([^/]+)\/.*managedClusters\/([^/]+)$/i.exec(cluster.importId) ?? [];
+      const expected = { group: this.expand(cluster.resourceGroup ?? resourceGroup.name), name: this.expand(cluster.name) };
+      if (group?.toLowerCase() !== expected.group.toLowerCase() || name?.toLowerCase() !== expected.name.toLowerCase()) {
+        this.report({
+          path: "cluster.importId",
+          value: cluster.importId,
+          problem: `names cluster ${name} in group ${group}, but the configuration describes ${expected.name} in ${expected.group}; importing it would plan its replacement`,
+          fix: "set cluster.name (and cluster.resourceGroup) to the adopted cluster's",
+        });
+      }
     }
   }
 

@@ -47,9 +47,13 @@ function collectRows(spec: ObjectField, prefix: string, rows: string[]): void {
     if (field.kind === "object") {
       collectRows(field, path, rows);
     } else if (field.kind === "list") {
-      const defaults = field.default.map((item) => Object.entries(item).map(([k, v]) => `${k}: \`${String(v)}\``).join(", "));
-      rows.push(`| \`${path}\` | list of ${field.minItems}-${field.maxItems} | ${defaults.map((d) => `{ ${d} }`).join(" ")} | | ${field.doc} |`);
-      collectRows(field.item, `${path}[]`, rows);
+      const defaults = (field.default ?? []).map((item) =>
+        typeof item === "string" ? `\`${item}\`` : `{ ${Object.entries(item).map(([k, v]) => `${k}: \`${String(v)}\``).join(", ")} }`,
+      );
+      const shown = field.default === undefined ? "none" : defaults.length === 0 ? "empty" : defaults.join(" ");
+      rows.push(`| \`${path}\` | list of ${field.minItems}-${field.maxItems} ${field.item.kind === "object" ? "objects" : "strings"} | ${shown} | | ${field.doc} |`);
+      if (field.item.kind === "object") collectRows(field.item, `${path}[]`, rows);
+      else rows.push(`| \`${path}[]\` | ${typeText(field.item)} | | ${ruleText(field.item)} | ${field.item.doc} |`);
     } else {
       rows.push(`| \`${path}\` | ${typeText(field)} | ${defaultText(field)} | ${ruleText(field)} | ${field.doc} |`);
     }
@@ -73,7 +77,7 @@ function defaultText(field: Exclude<Field, ObjectField | { kind: "list" }>): str
     if (field.derivedFrom) return `derived from ${field.derivedFrom}`;
     return field.required ? "required in each entry you write" : "none";
   }
-  return `\`${String(field.default)}\``;
+  return field.default === undefined ? "none" : `\`${String(field.default)}\``;
 }
 
 function ruleText(field: Exclude<Field, ObjectField | { kind: "list" }>): string {

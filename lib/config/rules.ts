@@ -157,6 +157,25 @@ export const RULES = {
     patterns: [[/^Standard_[A-Za-z0-9_]+$/, "is not an Azure VM size name"]],
     fix: "use a size from `az vm list-sizes --location <location> -o table`, e.g. \"Standard_D2s_v5\"",
   }),
+  uuid: patternRule({
+    rule: "a UUID, e.g. 72f988bf-86f1-41af-91ab-2d7cd011db47",
+    min: 36,
+    max: 36,
+    patterns: [[/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "is not a UUID"]],
+    fix: "use the tenant id from `az account show --query tenantId -o tsv`",
+  }),
+  aksResourceId: patternRule({
+    rule: "/subscriptions/<uuid>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name>",
+    min: 1,
+    max: 512,
+    patterns: [
+      [
+        /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+$/i,
+        "is not the ARM id of an AKS cluster",
+      ],
+    ],
+    fix: "copy it from `az aks show --resource-group <group> --name <name> --query id -o tsv`",
+  }),
   image: patternRule({
     rule: "a container image reference without whitespace",
     min: 1,

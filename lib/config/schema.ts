@@ -40,7 +40,8 @@ export interface StringField extends FieldBase {
 
 export interface IntegerField extends FieldBase {
   readonly kind: "integer";
-  readonly default: number;
+  /** Value used when the key is absent; without one the value stays undefined. */
+  readonly default?: number;
   readonly min: number;
   readonly max: number;
 }
@@ -59,8 +60,9 @@ export interface ObjectField extends FieldBase {
 
 export interface ListField extends FieldBase {
   readonly kind: "list";
-  readonly item: ObjectField;
-  readonly default: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  readonly item: ObjectField | StringField;
+  /** Value used when the key is absent; `undefined` leaves the list undefined. */
+  readonly default?: ReadonlyArray<Readonly<Record<string, unknown>> | string>;
   readonly minItems: number;
   readonly maxItems: number;
 }
@@ -119,6 +121,34 @@ const WORKLOAD: ObjectField = {
       derivedFrom: "`fic-<namespace>-<serviceAccount>` ('.' becomes '-')",
       doc: "Name of the federated identity credential trusting the cluster's issuer for this service account.",
     },
+    namespaceExists: {
+      kind: "boolean",
+      default: false,
+      doc: "The namespace exists already. Otherwise a namespace other than `default` and `kube-*` is created.",
+    },
+    tenantId: {
+      kind: "string",
+      rule: "uuid",
+      doc: "Tenant of the identity when it is not the cluster's: the service account's `azure.workload.identity/tenant-id`.",
+    },
+    tokenExpiration: {
+      kind: "integer",
+      min: 3600,
+      max: 86400,
+      doc: "Lifetime in seconds of the projected token: `azure.workload.identity/service-account-token-expiration`. When absent the webhook's default (3600) applies.",
+    },
+    secrets: {
+      kind: "list",
+      minItems: 1,
+      maxItems: 100,
+      item: {
+        kind: "string",
+        template: true,
+        rule: "secretName",
+        doc: "Name of a secret in the vault (`keyVault.secretName` or one of `keyVault.additionalSecrets`).",
+      },
+      doc: "Least privilege: grant \"Key Vault Secrets User\" on these secrets only. When absent the grant is on the whole vault, as in the article.",
+    },
   },
 };
 
@@ -150,6 +180,11 @@ export const SCHEMA: ObjectField = {
           template: true,
           rule: "resourceGroupName",
           doc: "Resource group name.",
+        },
+        existing: {
+          kind: "boolean",
+          default: false,
+          doc: "The resource group exists: look it up instead of creating it. Its name cannot use a random `{suffix}`.",
         },
       },
     },
@@ -184,6 +219,26 @@ export const SCHEMA: ObjectField = {
           default: true,
           doc: "Microsoft Entra Workload ID. `false` is the article's `az aks update --disable-workload-identity`.",
         },
+        existing: {
+          kind: "boolean",
+          default: false,
+          doc:
+            "The cluster exists and is managed elsewhere: look it up. The plan fails, with the `az aks update` flags " +
+            "that fix it, when its OIDC issuer is off.",
+        },
+        importId: {
+          kind: "string",
+          rule: "aksResourceId",
+          doc:
+            "ARM id of an existing cluster to adopt: an `import` block brings it under this stack, which then enables " +
+            "the OIDC issuer and workload identity. Set the other cluster keys to its current values.",
+        },
+        resourceGroup: {
+          kind: "string",
+          template: true,
+          rule: "resourceGroupName",
+          doc: "Resource group of an existing or adopted cluster, when not `resourceGroup.name`.",
+        },
         oidcIssuerEnabled: {
           kind: "boolean",
           default: true,
@@ -217,12 +272,33 @@ export const SCHEMA: ObjectField = {
           rule: "secretName",
           doc: "Name of the secret the verification pod reads.",
         },
+        additionalSecrets: {
+          kind: "list",
+          minItems: 0,
+          maxItems: 100,
+          default: [],
+          item: { kind: "string", template: true, rule: "secretName", doc: "Name of a further secret." },
+          doc: "Further secrets to create, for workloads that are granted single secrets.",
+        },
+        existing: {
+          kind: "boolean",
+          default: false,
+          doc:
+            "The vault exists: look it up instead of creating it. The plan fails, with the `az keyvault update` flag " +
+            "that fixes it, when it lacks purge protection or RBAC authorization.",
+        },
+        resourceGroup: {
+          kind: "string",
+          template: true,
+          rule: "resourceGroupName",
+          doc: "Resource group of an existing vault, when not `resourceGroup.name`.",
+        },
       },
     },
     workloads: {
       kind: "list",
       minItems: 1,
-      maxItems: 1000,
+      maxItems: 5000,
       item: WORKLOAD,
       default: [
         {
@@ -233,8 +309,8 @@ export const SCHEMA: ObjectField = {
         },
       ],
       doc:
-        "Workloads, each with its own identity, granted \"Key Vault Secrets User\" on the vault. The default is the " +
-        "article's single workload. The article's environment variables override the first entry.",
+        "Service accounts federated with managed identities. Workloads naming the same identity share it (one " +
+        "credential each, at most 20). The article's environment variables override the first entry.",
     },
     verificationPod: {
       kind: "object",

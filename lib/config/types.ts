@@ -17,6 +17,8 @@ export interface AppConfig {
 
 export interface ResourceGroupConfig {
   readonly name: string;
+  /** Look the group up instead of creating it. */
+  readonly existing: boolean;
 }
 
 export interface ClusterConfig {
@@ -29,6 +31,12 @@ export interface ClusterConfig {
   readonly workloadIdentityEnabled: boolean;
   /** Always true: Azure cannot turn the OIDC issuer off once it is on. */
   readonly oidcIssuerEnabled: true;
+  /** Look the cluster up instead of managing it. */
+  readonly existing: boolean;
+  /** ARM id of a cluster to adopt with an import block. */
+  readonly importId?: string;
+  /** Resource group of an existing or adopted cluster; undefined means `resourceGroup.name`. */
+  readonly resourceGroup?: string;
 }
 
 export type KeyVaultSku = "standard" | "premium";
@@ -37,13 +45,26 @@ export interface KeyVaultConfig {
   readonly name: string;
   readonly sku: KeyVaultSku;
   readonly secretName: string;
+  readonly additionalSecrets: readonly string[];
+  /** Look the vault up instead of creating it. */
+  readonly existing: boolean;
+  /** Resource group of an existing vault; undefined means `resourceGroup.name`. */
+  readonly resourceGroup?: string;
 }
 
 export interface WorkloadConfig {
   readonly namespace: string;
   readonly serviceAccount: string;
+  /** Workloads naming the same identity share it. */
   readonly identity: string;
   readonly federatedCredential: string;
+  /** The namespace exists; do not create it. */
+  readonly namespaceExists: boolean;
+  readonly tenantId?: string;
+  /** Seconds, 3600-86400. */
+  readonly tokenExpiration?: number;
+  /** Secrets to be granted one by one; undefined means the whole vault. */
+  readonly secrets?: readonly string[];
 }
 
 export interface VerificationPodConfig {
