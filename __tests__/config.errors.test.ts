@@ -12,6 +12,9 @@ function problemsOf(raw: unknown, env: Record<string, string> = {}): string[] {
   throw new Error("the configuration was accepted");
 }
 
+/** 21 service accounts on one identity: one credential more than Entra ID allows. */
+const MANY_SHARING_ONE_IDENTITY = Array.from({ length: 21 }, (_, i) => ({ serviceAccount: `sa-${i}`, identity: "id-shared" }));
+
 // Each case: when, the file's content, the environment, and every line the user must see.
 const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
   [
@@ -381,6 +384,119 @@ const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
     { workloads: [] },
     { SERVICE_ACCOUNT_NAME: "sa" },
     ["workloads: has 0 entries; it must have 1-5000; add an entry, or remove the key for the default"],
+  ],
+  [
+    "21 workloads share one identity (Entra allows 20 credentials)",
+    { workloads: MANY_SHARING_ONE_IDENTITY },
+    {},
+    [
+      "workloads[20].identity: would give identity \"id-shared\" federated credential number 21; Entra ID allows 20 per identity (it is shared by workloads[0], workloads[1], workloads[2], workloads[3], workloads[4], workloads[5], workloads[6], workloads[7], workloads[8], workloads[9], workloads[10], workloads[11], workloads[12], workloads[13], workloads[14], workloads[15], workloads[16], workloads[17], workloads[18], workloads[19], workloads[20]) (got \"id-shared\"); give some of these workloads another identity",
+    ],
+  ],
+  [
+    "two workloads give one identity's credentials the same name",
+    {workloads: [{serviceAccount: "a",identity: "id1",federatedCredential: "fic"},{serviceAccount: "b",identity: "id1",federatedCredential: "FIC"}]},
+    {},
+    [
+      "workloads[1].federatedCredential: duplicates workloads[0].federatedCredential on the identity they share (got \"FIC\"); give each credential of an identity its own name, or remove the key to derive one",
+    ],
+  ],
+  [
+    "a workload is granted a secret the vault does not hold",
+    {workloads: [{serviceAccount: "a",identity: "id1",secrets: ["my-secret{suffix}","nope"]}]},
+    {},
+    [
+      "workloads[0].secrets[1]: is not a secret of the vault (got \"nope\"); use keyVault.secretName or add it to keyVault.additionalSecrets (the vault holds my-secret{suffix})",
+    ],
+  ],
+  [
+    "the verification pod's workload may not read the article's secret",
+    {keyVault: {additionalSecrets: ["other"]},workloads: [{serviceAccount: "a",identity: "id1",secrets: ["other"]}]},
+    {},
+    [
+      "workloads[0].secrets: leaves out keyVault.secretName (my-secret{suffix}), which the verification pod reads as this workload (got [\"other\"]); add it to the list, or set verificationPod.enabled to false",
+    ],
+  ],
+  [
+    "a further secret repeats the first",
+    {keyVault: {additionalSecrets: ["MY-SECRET{suffix}"]}},
+    {},
+    [
+      "keyVault.additionalSecrets[0]: names a secret listed already (got \"MY-SECRET{suffix}\"); list each secret once",
+    ],
+  ],
+  [
+    "an existing resource group is named with a random suffix",
+    {resourceGroup: {existing: true}},
+    {},
+    [
+      "resourceGroup.name: names an existing resource with a random {suffix}, which is known only after apply (got \"myResourceGroup{suffix}\"); write the resource's actual name, or fix the suffix with `suffix` (or RANDOM_ID)",
+    ],
+  ],
+  [
+    "an existing cluster and vault are named with a random suffix",
+    {cluster: {existing: true},keyVault: {existing: true}},
+    {},
+    [
+      "cluster.name: names an existing resource with a random {suffix}, which is known only after apply (got \"myAKSCluster{suffix}\"); write the resource's actual name, or fix the suffix with `suffix` (or RANDOM_ID)",
+      "keyVault.name: names an existing resource with a random {suffix}, which is known only after apply (got \"kv-workload-id{suffix}\"); write the resource's actual name, or fix the suffix with `suffix` (or RANDOM_ID)",
+    ],
+  ],
+  [
+    "a cluster is both existing and adopted",
+    {suffix: "abc",cluster: {existing: true,importId: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/myResourceGroupabc/providers/Microsoft.ContainerService/managedClusters/myAKSClusterabc"}},
+    {},
+    [
+      "cluster.importId: cannot be combined with cluster.existing: a cluster is either adopted or only looked up (got \"/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/myResourc...); remove one of the two",
+    ],
+  ],
+  [
+    "the adopted cluster's id names another cluster",
+    {suffix: "abc",cluster: {importId: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-other/providers/Microsoft.ContainerService/managedClusters/aks-other"}},
+    {},
+    [
+      "cluster.importId: names cluster aks-other in group rg-other, but the configuration describes myAKSClusterabc in myResourceGroupabc; importing it would plan its replacement (got \"/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-other/...); set cluster.name (and cluster.resourceGroup) to the adopted cluster's",
+    ],
+  ],
+  [
+    "the adopted cluster's id is not an AKS id",
+    {suffix: "abc",cluster: {importId: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm"}},
+    {},
+    [
+      "cluster.importId: is not the ARM id of an AKS cluster (got \"/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/provid...); copy it from `az aks show --resource-group <group> --name <name> --query id -o tsv` (rule: /subscriptions/<uuid>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name>)",
+    ],
+  ],
+  [
+    "a cluster resource group is given for a new cluster",
+    {cluster: {resourceGroup: "rg-aks"}},
+    {},
+    [
+      "cluster.resourceGroup: applies only to an existing or adopted cluster (got \"rg-aks\"); remove it, or set cluster.existing or cluster.importId",
+    ],
+  ],
+  [
+    "a vault resource group is given for a new vault",
+    {keyVault: {resourceGroup: "rg-kv"}},
+    {},
+    [
+      "keyVault.resourceGroup: applies only to an existing vault (got \"rg-kv\"); remove it, or set keyVault.existing",
+    ],
+  ],
+  [
+    "a tenant id is not a UUID",
+    {workloads: [{serviceAccount: "a",identity: "id1",tenantId: "contoso.onmicrosoft.com"}]},
+    {},
+    [
+      "workloads[0].tenantId: is 23 characters long; it must be 36 (got \"contoso.onmicrosoft.com\"); use the tenant id from `az account show --query tenantId -o tsv` (rule: a UUID, e.g. 72f988bf-86f1-41af-91ab-2d7cd011db47)",
+    ],
+  ],
+  [
+    "a token lifetime is under an hour",
+    {workloads: [{serviceAccount: "a",identity: "id1",tokenExpiration: 600}]},
+    {},
+    [
+      "workloads[0].tokenExpiration: is outside 3600-86400 (got 600); give a whole number from 3600 to 86400",
+    ],
   ],
 ];
 

@@ -135,7 +135,9 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     const { cluster } = config;
     const group = cluster.resourceGroup === undefined ? resourceGroup : { name: name(cluster.resourceGroup), location: config.location };
     if (cluster.existing) {
-      return new ExistingAksOidcCluster(this, "Cluster", { name: name(cluster.name), resourceGroupName: group.name });
+      // The literal name, not the group's attribute, so the plan's error message can name it.
+      const groupName = name(cluster.resourceGroup ?? config.resourceGroup.name);
+      return new ExistingAksOidcCluster(this, "Cluster", { name: name(cluster.name), resourceGroupName: groupName });
     }
     return new AksOidcCluster(this, "Cluster", {
       name: name(cluster.name),

@@ -488,7 +488,7 @@ class Walker {
           this.report({
             path: `workloads[${i}].identity`,
             value: w.identity,
-            problem: `gives identity ${JSON.stringify(spelling)} its ${n + 1}th federated credential; Entra ID allows ${MAX_CREDENTIALS_PER_IDENTITY} (shared by ${list})`,
+            problem: `would give identity ${JSON.stringify(spelling)} federated credential number ${n + 1}; Entra ID allows ${MAX_CREDENTIALS_PER_IDENTITY} per identity (it is shared by ${list})`,
             fix: "give some of these workloads another identity",
           });
         }

@@ -29,7 +29,8 @@ function patternRule(spec: PatternRuleSpec): NameRule {
       // Azure counts UTF-16 code units, as JavaScript's length does.
       const length = value.length;
       if (length < spec.min || length > spec.max) {
-        return `is ${length} character${length === 1 ? "" : "s"} long; it must be ${spec.min}-${spec.max}`;
+        const range = spec.min === spec.max ? `${spec.min}` : `${spec.min}-${spec.max}`;
+        return `is ${length} character${length === 1 ? "" : "s"} long; it must be ${range}`;
       }
       const failed = spec.patterns.find(([pattern]) => !pattern.test(value));
       return failed?.[1];
