@@ -37,10 +37,12 @@ describe("loadConfig", () => {
         nodePoolName: "nodepool1",
         nodeCount: 1,
         workloadIdentityEnabled: true,
+        localAccountsDisabled: false,
+        adminGroupObjectIds: [],
         existing: false,
         oidcIssuerEnabled: true,
       },
-      keyVault: { name: "kv-workload-id{suffix}", sku: "standard", secretName: "my-secret{suffix}", additionalSecrets: [], existing: false },
+      keyVault: { name: "kv-workload-id{suffix}", sku: "standard", secretName: "my-secret{suffix}", secretVersion: 1, additionalSecrets: [], existing: false },
       workloads: [
         {
           namespace: "default",
@@ -50,6 +52,7 @@ describe("loadConfig", () => {
           namespaceExists: false,
         },
       ],
+      waits: { roleAssignmentSeconds: 60, federatedCredentialSeconds: 30 },
       verificationPod: { enabled: true, image: "ghcr.io/azure/azure-workload-identity/msal-go" },
     });
   });

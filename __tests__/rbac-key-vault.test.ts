@@ -52,13 +52,28 @@ describe("RbacKeyVault", () => {
     });
   });
 
-  test("writes the secret only after the officer role exists", () => {
+  test("writes the secret write-only, after the officer role has had time to propagate", () => {
     const { tf } = synthVault();
     const [officerId] = Object.keys(resources(tf, "azurerm_role_assignment"));
+    const wait = onlyResource(tf, "time_sleep");
+    expect(wait).toMatchObject({
+      create_duration: "60s",
+      depends_on: [`azurerm_role_assignment.${officerId}`],
+      triggers: { role_assignment_id: `\${azurerm_role_assignment.${officerId}.id}` },
+    });
     const secret = onlyResource(tf, "azurerm_key_vault_secret");
-    expect(secret.name).toBe("my-secret");
-    expect(secret.key_vault_id).toBe(ref(tf, "azurerm_key_vault", "id"));
-    expect(secret.depends_on).toEqual([`azurerm_role_assignment.${officerId}`]);
+    expect(secret).toMatchObject({ name: "my-secret", value_wo: "Hello!", value_wo_version: 1, key_vault_id: ref(tf, "azurerm_key_vault", "id") });
+    expect(secret).not.toHaveProperty("value");
+    expect(secret.depends_on).toEqual([`time_sleep.${wait.logicalId}`]);
+  });
+
+  test("without a wait, writes the secret right after the officer role", () => {
+    const { tf } = synthConstructs((stack) => {
+      new RbacKeyVault(stack, "KeyVault", { name: "kv1", resourceGroup: FAKE_RESOURCE_GROUP, deployer: DEPLOYER, secrets: [{ name: "s", value: "v" }], roleAssignmentWaitSeconds: 0 });
+    });
+    const [officerId] = Object.keys(resources(tf, "azurerm_role_assignment"));
+    expect(resources(tf, "time_sleep")).toEqual({});
+    expect(onlyResource(tf, "azurerm_key_vault_secret").depends_on).toEqual([`azurerm_role_assignment.${officerId}`]);
   });
 
   test("grants a workload identity Key Vault Secrets User as a service principal, and returns the assignment", () => {

@@ -4,7 +4,7 @@ import { RbacKeyVault } from "../lib/rbac-key-vault";
 import { VerificationPod } from "../lib/verification-pod";
 import { FAKE_ISSUER, FAKE_RESOURCE_GROUP, onlyResource, ref, resources, synthConstructs } from "./helpers";
 
-function synthPod(image?: string) {
+function synthPod(image?: string, propagationWaitSeconds?: number) {
   return synthConstructs((stack) => {
     const vault = new RbacKeyVault(stack, "KeyVault", {
       name: "kv1",
@@ -19,7 +19,7 @@ function synthPod(image?: string) {
       serviceAccounts: [{ name: "workload-identity-sa", namespace: "apps", federatedCredentialName: "myFedIdentity" }],
     });
     const grant = vault.grantSecretsRead(identity);
-    new VerificationPod(stack, "VerificationPod", { identity: identity.serviceAccounts[0], secret: vault, image, dependsOn: [grant] });
+    new VerificationPod(stack, "VerificationPod", { identity: identity.serviceAccounts[0], secret: vault, image, dependsOn: [grant], propagationWaitSeconds });
   });
 }
 
@@ -50,14 +50,37 @@ describe("VerificationPod", () => {
     });
   });
 
-  test("starts only after the federated credential and the identity's role assignment", () => {
+  test("starts only after the federated credential and the identity's role assignment have had time to propagate", () => {
     const { tf } = synthPod();
     const credential = onlyResource(tf, "azurerm_federated_identity_credential").logicalId;
     const userGrant = Object.entries(resources(tf, "azurerm_role_assignment")).find(([, r]) => r.role_definition_name === "Key Vault Secrets User")?.[0];
-    expect(onlyResource(tf, "kubernetes_pod_v1").depends_on).toEqual([
-      `azurerm_federated_identity_credential.${credential}`,
-      `azurerm_role_assignment.${userGrant}`,
+    const wait = Object.entries(resources(tf, "time_sleep")).find(([id]) => id.startsWith("VerificationPod_Propagation"));
+    expect(wait?.[1]).toMatchObject({
+      create_duration: "60s",
+      depends_on: [`azurerm_federated_identity_credential.${credential}`, `azurerm_role_assignment.${userGrant}`],
+    });
+    expect(onlyResource(tf, "kubernetes_pod_v1").depends_on).toEqual([`time_sleep.${wait?.[0]}`]);
+  });
+
+  test("without a wait, depends on the credential and the grant directly", () => {
+    const { tf } = synthPod(undefined, 0);
+    expect(Object.keys(resources(tf, "time_sleep")).filter((id) => id.startsWith("VerificationPod"))).toEqual([]);
+    expect(onlyResource(tf, "kubernetes_pod_v1").depends_on).toHaveLength(2);
+  });
+
+  test("ignores exactly what the workload identity webhook injects", () => {
+    expect(onlyResource(synthPod().tf, "kubernetes_pod_v1").lifecycle.ignore_changes).toEqual([
+      "spec[0].container[0].env",
+      "spec[0].container[0].volume_mount",
+      "spec[0].volume",
     ]);
+  });
+
+  test("is replaced when the vault or secret it reads changes, through a terraform_data of its inputs", () => {
+    const { tf } = synthPod();
+    const inputs = onlyResource(tf, "terraform_data");
+    expect(inputs.input).toEqual({ keyvault_url: ref(tf, "azurerm_key_vault", "vault_uri"), secret_name: ref(tf, "azurerm_key_vault_secret", "name") });
+    expect(onlyResource(tf, "kubernetes_pod_v1").lifecycle.replace_triggered_by).toEqual([`terraform_data.${inputs.logicalId}`]);
   });
 
   test("uses the image it is given", () => {

@@ -3,6 +3,7 @@ import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { deriveDnsPrefix } from "./private/dns-prefix";
 import { IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "./interfaces";
+import { kubeloginConnection } from "./private/kubelogin";
 
 export interface AksOidcClusterProps {
   /** Cluster name. */
@@ -35,6 +36,17 @@ export interface AksOidcClusterProps {
    * @default true
    */
   readonly workloadIdentityEnabled?: boolean;
+  /**
+   * Hardened: disable local accounts and use Microsoft Entra ID with Azure RBAC for Kubernetes. The
+   * kube_config then has no client certificate; `kubernetesConnection` signs in through `kubelogin`.
+   * @default false, as in the article
+   */
+  readonly localAccountsDisabled?: boolean;
+  /**
+   * Entra ID groups whose members are cluster admins, when local accounts are disabled.
+   * @default - none; access is by Azure RBAC role assignments only
+   */
+  readonly adminGroupObjectIds?: readonly string[];
   /**
    * ARM id of an existing cluster to bring under management: the stack emits an `import` block,
    * and the plan turns on the OIDC issuer and workload identity. The other props must describe the
@@ -79,6 +91,10 @@ export class AksOidcCluster extends Construct implements IOidcIssuer {
       identity: { type: "SystemAssigned" },
       oidcIssuerEnabled: true,
       workloadIdentityEnabled: this.workloadIdentityEnabled,
+      localAccountDisabled: props.localAccountsDisabled ? true : undefined,
+      azureActiveDirectoryRoleBasedAccessControl: props.localAccountsDisabled
+        ? { azureRbacEnabled: true, adminGroupObjectIds: props.adminGroupObjectIds ? [...props.adminGroupObjectIds] : undefined }
+        : undefined,
       tags: props.tags ? { ...props.tags } : undefined,
     });
 
@@ -88,12 +104,15 @@ export class AksOidcCluster extends Construct implements IOidcIssuer {
     this.clusterName = cluster.name;
     this.clusterId = cluster.id;
     const kubeConfig = cluster.kubeConfig.get(0);
-    this.kubernetesConnection = {
-      host: kubeConfig.host,
-      clientCertificate: Fn.base64decode(kubeConfig.clientCertificate),
-      clientKey: Fn.base64decode(kubeConfig.clientKey),
-      clusterCaCertificate: Fn.base64decode(kubeConfig.clusterCaCertificate),
-    };
+    const ca = Fn.base64decode(kubeConfig.clusterCaCertificate);
+    this.kubernetesConnection = props.localAccountsDisabled
+      ? kubeloginConnection(kubeConfig.host, ca)
+      : {
+          host: kubeConfig.host,
+          clientCertificate: Fn.base64decode(kubeConfig.clientCertificate),
+          clientKey: Fn.base64decode(kubeConfig.clientKey),
+          clusterCaCertificate: ca,
+        };
   }
 }
 

@@ -7,7 +7,8 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Id } from "@cdktf/provider-random/lib/id";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { TimeProvider } from "@cdktf/provider-time/lib/provider";
+import { Fn, ITerraformDependable, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { AksOidcCluster } from "./aks-oidc-cluster";
 import { AppConfig, WorkloadConfig } from "./config/types";
@@ -15,14 +16,25 @@ import { ExistingAksOidcCluster } from "./existing-aks-oidc-cluster";
 import { BoundServiceAccount, FederatedIdentity } from "./federated-identity";
 import { IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "./interfaces";
 import { renderName, stripPlaceholders } from "./private/name-template";
+import { propagationWait } from "./private/propagation-wait";
 import { RbacKeyVault } from "./rbac-key-vault";
 import { VerificationPod } from "./verification-pod";
 
 /** The stack name, and so the directory under cdktf.out/stacks/. */
 export const DEFAULT_STACK_NAME = "aks-workload-identity";
 
-/** The article's secret value. */
-const ARTICLE_SECRET_VALUE = "Hello!";
+/** Built-in role with full access to the Kubernetes API of a cluster using Azure RBAC. */
+const AKS_RBAC_CLUSTER_ADMIN_ROLE = "Azure Kubernetes Service RBAC Cluster Admin";
+
+/**
+ * A sensitive, ephemeral input variable: Terraform keeps its value out of the plan and state.
+ * cdktf has no `ephemeral` option yet, so it is set through the override escape hatch.
+ */
+function secretVariable(scope: Construct, id: string, type: string, description: string): TerraformVariable {
+  const variable = new TerraformVariable(scope, id, { type, sensitive: true, nullable: false, description });
+  variable.addOverride("ephemeral", true);
+  return variable;
+}
 
 /** Namespaces every cluster has; they are never created. */
 const BUILT_IN_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
@@ -45,7 +57,7 @@ interface DeployedWorkload {
  * proves it. The group, cluster and vault may instead exist already, or the cluster be adopted.
  */
 export class AksWorkloadIdentityStack extends TerraformStack {
-  public readonly cluster: IOidcIssuer;
+  public readonly cluster: IOidcIssuer & { readonly clusterId: string };
   public readonly keyVault: RbacKeyVault;
   public readonly identities: readonly FederatedIdentity[];
 
@@ -58,6 +70,7 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     new AzurermProvider(this, "azurerm", { features: [{}] });
     new RandomProvider(this, "random");
+    new TimeProvider(this, "time");
 
     // The article's RANDOM_ID; a random_id keeps it stable in state across plans.
     const suffix = config.suffix ?? new Id(this, "Suffix", { byteLength: 3 }).hex;
@@ -72,9 +85,36 @@ export class AksWorkloadIdentityStack extends TerraformStack {
 
     const cluster = this.buildCluster(config, resourceGroup, name);
     this.cluster = cluster;
-    new KubernetesProvider(this, "kubernetes", { ...cluster.kubernetesConnection });
+    const connection = cluster.kubernetesConnection;
+    new KubernetesProvider(this, "kubernetes", {
+      host: connection.host,
+      clusterCaCertificate: connection.clusterCaCertificate,
+      clientCertificate: connection.clientCertificate,
+      clientKey: connection.clientKey,
+      exec: connection.exec ? [{ ...connection.exec, args: [...connection.exec.args] }] : undefined,
+    });
 
     const deployer = new DataAzurermClientConfig(this, "Deployer", {});
+    const waits = config.waits;
+    // With local accounts off, Terraform itself needs an AKS RBAC role to create Kubernetes objects.
+    // Cluster Admin, because namespaces are cluster-scoped; "RBAC Admin" cannot create them.
+    const kubernetesReady = config.cluster.localAccountsDisabled
+      ? propagationWait(
+          this,
+          "DeployerClusterAdminPropagation",
+          waits.roleAssignmentSeconds,
+          [new RoleAssignment(this, "DeployerClusterAdmin", { scope: cluster.clusterId, roleDefinitionName: AKS_RBAC_CLUSTER_ADMIN_ROLE, principalId: deployer.objectId })],
+        )
+      : [];
+
+    // The article's `az keyvault secret set --value Hello!` would put the value in shell history,
+    // and a Terraform `value` in the configuration, plan and state. An ephemeral variable written
+    // write-only reaches none of them: TF_VAR_keyvault_secret_value supplies it at plan and apply.
+    const secretValue = secretVariable(this, "keyvault_secret_value", "string", "Value of the Key Vault secret (keyVault.secretName)");
+    const additionalValues =
+      config.keyVault.additionalSecrets.length > 0
+        ? secretVariable(this, "keyvault_additional_secret_values", "map(string)", "Values of keyVault.additionalSecrets, keyed by the name as configured")
+        : undefined;
     const vaultGroup = config.keyVault.resourceGroup;
     this.keyVault = new RbacKeyVault(this, "KeyVault", {
       name: name(config.keyVault.name),
@@ -82,15 +122,20 @@ export class AksWorkloadIdentityStack extends TerraformStack {
       existing: config.keyVault.existing,
       deployer,
       sku: config.keyVault.sku,
-      secrets: [config.keyVault.secretName, ...config.keyVault.additionalSecrets].map((secret) => ({
-        key: secretKey(secret),
-        name: name(secret),
-        value: ARTICLE_SECRET_VALUE,
-      })),
+      roleAssignmentWaitSeconds: waits.roleAssignmentSeconds,
+      secrets: [
+        { key: secretKey(config.keyVault.secretName), name: name(config.keyVault.secretName), value: secretValue.stringValue, version: config.keyVault.secretVersion },
+        ...config.keyVault.additionalSecrets.map((secret) => ({
+          key: secretKey(secret),
+          name: name(secret),
+          value: Fn.lookup(additionalValues!.value, secret),
+          version: config.keyVault.secretVersion,
+        })),
+      ],
     });
 
-    const namespaces = this.buildNamespaces(config.workloads, name);
-    const { workloads, grants } = this.buildWorkloads(config.workloads, cluster, resourceGroup, namespaces, name, secretKey);
+    const namespaces = this.buildNamespaces(config.workloads, name, kubernetesReady);
+    const { workloads, grants } = this.buildWorkloads(config.workloads, cluster, resourceGroup, namespaces, name, secretKey, kubernetesReady);
     this.identities = [...new Set(workloads.map((w) => w.identity))];
 
     const verified = workloads[0];
@@ -99,7 +144,9 @@ export class AksWorkloadIdentityStack extends TerraformStack {
         identity: verified.binding,
         secret: this.keyVault,
         image: config.verificationPod.image,
-        dependsOn: grants.get(verified.identity),
+        dependsOn: [...(grants.get(verified.identity) ?? []), ...kubernetesReady],
+        // Its token exchange needs the credential (seconds) and its secret read the role (longer).
+        propagationWaitSeconds: Math.max(waits.roleAssignmentSeconds, waits.federatedCredentialSeconds),
       });
     }
 
@@ -131,13 +178,17 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     config: AppConfig,
     resourceGroup: IResourceGroupRef,
     name: (template: string) => string,
-  ): IOidcIssuer & { clusterName: string; kubernetesConnection: KubernetesConnection } {
+  ): IOidcIssuer & { clusterName: string; clusterId: string; kubernetesConnection: KubernetesConnection } {
     const { cluster } = config;
     const group = cluster.resourceGroup === undefined ? resourceGroup : { name: name(cluster.resourceGroup), location: config.location };
     if (cluster.existing) {
       // The literal name, not the group's attribute, so the plan's error message can name it.
       const groupName = name(cluster.resourceGroup ?? config.resourceGroup.name);
-      return new ExistingAksOidcCluster(this, "Cluster", { name: name(cluster.name), resourceGroupName: groupName });
+      return new ExistingAksOidcCluster(this, "Cluster", {
+        name: name(cluster.name),
+        resourceGroupName: groupName,
+        localAccountsDisabled: cluster.localAccountsDisabled,
+      });
     }
     return new AksOidcCluster(this, "Cluster", {
       name: name(cluster.name),
@@ -147,12 +198,14 @@ export class AksWorkloadIdentityStack extends TerraformStack {
       nodeCount: cluster.nodeCount,
       nodeVmSize: cluster.nodeVmSize,
       workloadIdentityEnabled: cluster.workloadIdentityEnabled,
+      localAccountsDisabled: cluster.localAccountsDisabled,
+      adminGroupObjectIds: cluster.adminGroupObjectIds,
       importId: cluster.importId,
     });
   }
 
   /** One namespace resource for each namespace the workloads use that is neither built in nor said to exist. */
-  private buildNamespaces(workloads: readonly WorkloadConfig[], name: (template: string) => string): Map<string, string> {
+  private buildNamespaces(workloads: readonly WorkloadConfig[], name: (template: string) => string, ready: ITerraformDependable[]): Map<string, string> {
     const namespaces = new Map<string, string>();
     for (const workload of workloads) {
       const template = workload.namespace;
@@ -160,7 +213,7 @@ export class AksWorkloadIdentityStack extends TerraformStack {
       if (workload.namespaceExists || BUILT_IN_NAMESPACES.has(template)) {
         namespaces.set(template, name(template));
       } else {
-        const namespace = new NamespaceV1(this, `Namespace-${template}`, { metadata: { name: name(template) } });
+        const namespace = new NamespaceV1(this, `Namespace-${template}`, { metadata: { name: name(template) }, dependsOn: ready.length ? ready : undefined });
         // Referencing the resource orders service accounts after their namespace.
         namespaces.set(template, namespace.metadata.name);
       }
@@ -176,6 +229,7 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     namespaces: ReadonlyMap<string, string>,
     name: (template: string) => string,
     secretKey: (template: string) => string,
+    kubernetesReady: ITerraformDependable[],
   ): { workloads: DeployedWorkload[]; grants: Map<FederatedIdentity, RoleAssignment[]> } {
     const identities = new Map<string, FederatedIdentity>();
     // undefined: the whole vault; otherwise the secrets granted one by one.
@@ -188,6 +242,7 @@ export class AksWorkloadIdentityStack extends TerraformStack {
           cluster,
           resourceGroup,
           identityName: name(workload.identity),
+          kubernetesDependsOn: kubernetesReady,
         });
         identities.set(key, identity);
         access.set(identity, new Set());

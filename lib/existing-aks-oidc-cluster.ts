@@ -2,12 +2,18 @@ import { DataAzurermKubernetesCluster } from "@cdktf/provider-azurerm/lib/data-a
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { IOidcIssuer, KubernetesConnection } from "./interfaces";
+import { kubeloginConnection } from "./private/kubelogin";
 
 export interface ExistingAksOidcClusterProps {
   /** Name of the cluster. */
   readonly name: string;
   /** Resource group the cluster is in. */
   readonly resourceGroupName: string;
+  /**
+   * The cluster's local accounts are disabled: sign in through `kubelogin` instead of a client certificate.
+   * @default false
+   */
+  readonly localAccountsDisabled?: boolean;
 }
 
 /**
@@ -43,11 +49,14 @@ export class ExistingAksOidcCluster extends Construct implements IOidcIssuer {
     this.clusterName = cluster.name;
     this.clusterId = cluster.id;
     const kubeConfig = cluster.kubeConfig.get(0);
-    this.kubernetesConnection = {
-      host: kubeConfig.host,
-      clientCertificate: Fn.base64decode(kubeConfig.clientCertificate),
-      clientKey: Fn.base64decode(kubeConfig.clientKey),
-      clusterCaCertificate: Fn.base64decode(kubeConfig.clusterCaCertificate),
-    };
+    const ca = Fn.base64decode(kubeConfig.clusterCaCertificate);
+    this.kubernetesConnection = props.localAccountsDisabled
+      ? kubeloginConnection(kubeConfig.host, ca)
+      : {
+          host: kubeConfig.host,
+          clientCertificate: Fn.base64decode(kubeConfig.clientCertificate),
+          clientKey: Fn.base64decode(kubeConfig.clientKey),
+          clusterCaCertificate: ca,
+        };
   }
 }

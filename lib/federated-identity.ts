@@ -67,6 +67,11 @@ export interface FederatedIdentityProps {
    */
   readonly serviceAccounts?: readonly ServiceAccountBinding[];
   /**
+   * What must exist before Kubernetes objects can be created, such as the deployer's AKS RBAC role.
+   * @default - nothing beyond the cluster
+   */
+  readonly kubernetesDependsOn?: readonly ITerraformDependable[];
+  /**
    * Tags on the managed identity.
    * @default - none
    */
@@ -86,6 +91,7 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
   private readonly identity: UserAssignedIdentity;
   private readonly issuer: string;
   private readonly bound: BoundServiceAccount[] = [];
+  private readonly kubernetesDependsOn?: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: FederatedIdentityProps) {
     super(scope, id);
@@ -96,6 +102,7 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
       tags: props.tags ? { ...props.tags } : undefined,
     });
     this.issuer = props.cluster.oidcIssuerUrl;
+    this.kubernetesDependsOn = props.kubernetesDependsOn?.length ? [...props.kubernetesDependsOn] : undefined;
     this.clientId = this.identity.clientId;
     this.principalId = this.identity.principalId;
     this.identityId = this.identity.id;
@@ -124,6 +131,7 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
 
     const serviceAccount = new ServiceAccountV1(this, `ServiceAccount-${key}`, {
       metadata: { name: binding.name, namespace, annotations },
+      dependsOn: this.kubernetesDependsOn,
     });
     const metadata = serviceAccount.metadata;
     // Read back from the resource so the subject can never disagree with the account it names.

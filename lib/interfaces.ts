@@ -24,10 +24,11 @@ export interface IWorkloadPrincipal extends IConstruct {
   readonly principalId: string;
 }
 
-/** Credentials for a Kubernetes provider block. */
+/** How a Kubernetes provider block reaches a cluster: a client certificate, or a credential plugin. */
 export interface KubernetesConnection {
   readonly host: string;
-  readonly clientCertificate: string;
-  readonly clientKey: string;
   readonly clusterCaCertificate: string;
+  readonly clientCertificate?: string;
+  readonly clientKey?: string;
+  readonly exec?: { readonly apiVersion: string; readonly command: string; readonly args: readonly string[] };
 }

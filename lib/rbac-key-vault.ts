@@ -5,6 +5,7 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { IDeployingPrincipal, IResourceGroupRef, IWorkloadPrincipal } from "./interfaces";
+import { propagationWait } from "./private/propagation-wait";
 
 /** Built-in role that can manage secrets (data plane). */
 export const SECRETS_OFFICER_ROLE = "Key Vault Secrets Officer";
@@ -19,8 +20,16 @@ export interface SecretSpec {
    * @default - its name, which must then be known at synth time
    */
   readonly key?: string;
-  /** Its value. It is written into Terraform's configuration and state. */
+  /**
+   * Its value, written write-only (`value_wo`): it never reaches the plan or the state. Pass an
+   * ephemeral variable's value so that it stays out of the configuration too.
+   */
   readonly value: string;
+  /**
+   * Version of the value. Terraform cannot see a write-only value change; a new version writes it again.
+   * @default 1
+   */
+  readonly version?: number;
 }
 
 export interface RbacKeyVaultProps {
@@ -38,6 +47,12 @@ export interface RbacKeyVaultProps {
    * @default false
    */
   readonly existing?: boolean;
+  /**
+   * Seconds to wait after granting the deployer "Key Vault Secrets Officer" before writing secrets:
+   * Azure RBAC takes time to propagate (403 ForbiddenByRbac until it has). 0 does not wait.
+   * @default 60
+   */
+  readonly roleAssignmentWaitSeconds?: number;
   /**
    * Vault SKU of a new vault.
    * @default "standard"
@@ -78,6 +93,9 @@ export class RbacKeyVault extends Construct {
       roleDefinitionName: SECRETS_OFFICER_ROLE,
       principalId: props.deployer.objectId,
     });
+    const officerReady = propagationWait(this, "OfficerPropagation", props.roleAssignmentWaitSeconds ?? 60, [officer], {
+      role_assignment_id: officer.id,
+    });
 
     props.secrets.forEach((spec, i) => {
       const key = spec.key ?? spec.name;
@@ -87,8 +105,9 @@ export class RbacKeyVault extends Construct {
       const secret = new KeyVaultSecret(this, i === 0 ? "Secret" : `Secret-${key}`, {
         name: spec.name,
         keyVaultId: this.vaultId,
-        value: spec.value,
-        dependsOn: [officer],
+        valueWo: spec.value,
+        valueWoVersion: spec.version ?? 1,
+        dependsOn: officerReady,
       });
       this.secrets.set(key, secret);
     });

@@ -1,8 +1,9 @@
 import { PodV1 } from "@cdktf/provider-kubernetes/lib/pod-v1";
-import { ITerraformDependable } from "cdktf";
+import { DataResource, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 
 import { DEFAULT_VERIFICATION_IMAGE } from "./defaults";
+import { propagationWait } from "./private/propagation-wait";
 
 /** The label that makes the workload identity webhook project a token into the pod. */
 export const USE_WORKLOAD_IDENTITY_LABEL = "azure.workload.identity/use";
@@ -41,7 +42,21 @@ export interface VerificationPodProps {
    * @default - only the federated credential
    */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * Seconds to wait after the credential and `dependsOn` exist before starting the pod: Entra ID
+   * answers AADSTS70021 until a new credential has propagated, Key Vault 403 until a new role has.
+   * 0 does not wait.
+   * @default 60
+   */
+  readonly propagationWaitSeconds?: number;
 }
+
+/**
+ * What the workload identity webhook adds to every labelled pod, and the kubernetes provider reads
+ * back: AZURE_* environment variables and a token volume mount in each container, and a projected
+ * token volume. Left alone, each plan would replace the pod to remove them.
+ */
+const WEBHOOK_INJECTED = ["spec[0].container[0].env", "spec[0].container[0].volume_mount", "spec[0].volume"];
 
 /**
  * The article's verification pod: runs as the workload's service account with the workload identity
@@ -53,6 +68,11 @@ export class VerificationPod extends Construct {
 
   constructor(scope: Construct, id: string, props: VerificationPodProps) {
     super(scope, id);
+
+    const env = { KEYVAULT_URL: props.secret.vaultUri, SECRET_NAME: props.secret.secretName };
+    // The environment is ignored with what the webhook injects, so changes to it replace the pod through this.
+    const inputs = new DataResource(this, "Inputs", { input: { keyvault_url: env.KEYVAULT_URL, secret_name: env.SECRET_NAME } });
+    const ready = propagationWait(this, "Propagation", props.propagationWaitSeconds ?? 60, [props.identity.credential, ...(props.dependsOn ?? [])]);
 
     const pod = new PodV1(this, "Pod", {
       metadata: {
@@ -66,16 +86,17 @@ export class VerificationPod extends Construct {
           {
             name: "oidc",
             image: props.image ?? DEFAULT_VERIFICATION_IMAGE,
-            env: [
-              { name: "KEYVAULT_URL", value: props.secret.vaultUri },
-              { name: "SECRET_NAME", value: props.secret.secretName },
-            ],
+            env: Object.entries(env).map(([name, value]) => ({ name, value })),
           },
         ],
         nodeSelector: { "kubernetes.io/os": "linux" },
       },
-      dependsOn: [props.identity.credential, ...(props.dependsOn ?? [])],
+      dependsOn: ready,
+      lifecycle: { ignoreChanges: WEBHOOK_INJECTED },
     });
+    // cdktf 0.21 renders replaceTriggeredBy as an interpolation ("${...}"), which Terraform rejects
+    // in lifecycle; a plain resource address is what it takes.
+    pod.addOverride("lifecycle.replace_triggered_by", [`${inputs.terraformResourceType}.${inputs.friendlyUniqueId}`]);
 
     this.podName = pod.metadata.name;
     this.namespace = pod.metadata.namespace;

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { loadConfig } from "../../lib/config/load";
 import { runApp, scratchDir, STACK_FILE } from "../app-process";
 import { findDeprecated } from "./deprecations";
 import { terraform, terraformResult } from "./terraform";
@@ -63,6 +64,12 @@ describe.each(CONFIGS)("%s under real Terraform", (_label, example) => {
   let stackDir: string;
   let tf: { resource: Record<string, Record<string, unknown>> } & Record<string, unknown>;
   const stop = example === undefined ? undefined : STOPS[example];
+  // The secrets' values, as a user supplies them at plan time (never in the configuration).
+  const { config } = loadConfig({ env: example ? { AKS_WI_CONFIG: path.join(ROOT, "examples", example) } : {} });
+  const secretEnv = {
+    TF_VAR_keyvault_secret_value: "plan-test-value",
+    TF_VAR_keyvault_additional_secret_values: JSON.stringify(Object.fromEntries(config.keyVault.additionalSecrets.map((name) => [name, `value of ${name}`]))),
+  };
 
   beforeAll(() => {
     const cwd = scratchDir("aks-wi-tf-");
@@ -90,7 +97,7 @@ describe.each(CONFIGS)("%s under real Terraform", (_label, example) => {
 
   if (stop) {
     (OFFLINE ? test : test.skip)("stops the plan where the looked-up resources fall short, with the fix", () => {
-      const result = terraformResult(stackDir, ["plan", "-json", "-input=false", "-lock=false"]);
+      const result = terraformResult(stackDir, ["plan", "-json", "-input=false", "-lock=false"], secretEnv);
       expect(result.status).toBe(1);
       const errors = result.stdout
         .split("\n")
@@ -104,7 +111,7 @@ describe.each(CONFIGS)("%s under real Terraform", (_label, example) => {
   }
 
   test("plans to create every synthesized resource and nothing else", () => {
-    terraform(stackDir, ["plan", "-input=false", "-lock=false", "-out=tfplan"]);
+    terraform(stackDir, ["plan", "-input=false", "-lock=false", "-out=tfplan"], secretEnv);
     const plan = JSON.parse(terraform(stackDir, ["show", "-json", "tfplan"]));
     const changes: ResourceChange[] = plan.resource_changes.filter((c: ResourceChange) => c.mode === "managed");
     const planned = changes.map((c) => `${c.type}.${c.name}`).sort();

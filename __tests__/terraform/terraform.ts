@@ -7,11 +7,11 @@ export interface TerraformResult {
 }
 
 /** Runs a Terraform command in `cwd` and returns what it printed. */
-export function terraformResult(cwd: string, args: string[]): TerraformResult {
+export function terraformResult(cwd: string, args: string[], env: Record<string, string> = {}): TerraformResult {
   const result = spawnSync("terraform", [...args, "-no-color"], {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
+    env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", ...env },
     maxBuffer: 256 * 1024 * 1024,
   });
   if (result.error) throw result.error;
@@ -19,8 +19,8 @@ export function terraformResult(cwd: string, args: string[]): TerraformResult {
 }
 
 /** Runs a Terraform command in `cwd`; throws with Terraform's own output when it fails. */
-export function terraform(cwd: string, args: string[]): string {
-  const result = terraformResult(cwd, args);
+export function terraform(cwd: string, args: string[], env: Record<string, string> = {}): string {
+  const result = terraformResult(cwd, args, env);
   if (result.status !== 0) {
     throw new Error(`terraform ${args.join(" ")} exited ${result.status} in ${cwd}:\n${result.stdout}\n${result.stderr}`);
   }

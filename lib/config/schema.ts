@@ -219,6 +219,22 @@ export const SCHEMA: ObjectField = {
           default: true,
           doc: "Microsoft Entra Workload ID. `false` is the article's `az aks update --disable-workload-identity`.",
         },
+        localAccountsDisabled: {
+          kind: "boolean",
+          default: false,
+          doc:
+            "Hardened profile: no local accounts; Microsoft Entra ID with Azure RBAC for Kubernetes. You are granted " +
+            "\"Azure Kubernetes Service RBAC Cluster Admin\", and Terraform reaches the cluster through `kubelogin`, " +
+            "which must be on the PATH. The article's setup keeps local accounts.",
+        },
+        adminGroupObjectIds: {
+          kind: "list",
+          minItems: 0,
+          maxItems: 50,
+          default: [],
+          item: { kind: "string", rule: "uuid", doc: "Object id of an Entra ID group." },
+          doc: "Entra ID groups that are cluster admins, with `localAccountsDisabled`.",
+        },
         existing: {
           kind: "boolean",
           default: false,
@@ -272,6 +288,15 @@ export const SCHEMA: ObjectField = {
           rule: "secretName",
           doc: "Name of the secret the verification pod reads.",
         },
+        secretVersion: {
+          kind: "integer",
+          default: 1,
+          min: 1,
+          max: 1000000,
+          doc:
+            "Version of the secrets' values. The values come from ephemeral variables and are written write-only, so " +
+            "Terraform cannot see them change: bump this number to write them again (rotation).",
+        },
         additionalSecrets: {
           kind: "list",
           minItems: 0,
@@ -311,6 +336,28 @@ export const SCHEMA: ObjectField = {
       doc:
         "Service accounts federated with managed identities. Workloads naming the same identity share it (one " +
         "credential each, at most 20). The article's environment variables override the first entry.",
+    },
+    waits: {
+      kind: "object",
+      doc: "Pauses that let Entra ID and Azure RBAC catch up before the next step uses what was just granted. 0 turns a wait off.",
+      fields: {
+        roleAssignmentSeconds: {
+          kind: "integer",
+          default: 60,
+          min: 0,
+          max: 1800,
+          doc:
+            "After a role assignment, before it is used (writing secrets as Secrets Officer; creating Kubernetes " +
+            "objects as AKS RBAC admin). Azure documents up to 10 minutes; most assignments work within a minute.",
+        },
+        federatedCredentialSeconds: {
+          kind: "integer",
+          default: 30,
+          min: 0,
+          max: 600,
+          doc: "After a federated credential, before a pod exchanges tokens against it (AADSTS70021 until it has propagated, usually seconds).",
+        },
+      },
     },
     verificationPod: {
       kind: "object",

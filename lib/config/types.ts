@@ -13,6 +13,12 @@ export interface AppConfig {
   /** Service accounts bound to their own managed identities; at least one. */
   readonly workloads: readonly WorkloadConfig[];
   readonly verificationPod: VerificationPodConfig;
+  readonly waits: WaitsConfig;
+}
+
+export interface WaitsConfig {
+  readonly roleAssignmentSeconds: number;
+  readonly federatedCredentialSeconds: number;
 }
 
 export interface ResourceGroupConfig {
@@ -31,6 +37,9 @@ export interface ClusterConfig {
   readonly workloadIdentityEnabled: boolean;
   /** Always true: Azure cannot turn the OIDC issuer off once it is on. */
   readonly oidcIssuerEnabled: true;
+  /** Hardened profile: Entra ID with Azure RBAC, no local accounts. */
+  readonly localAccountsDisabled: boolean;
+  readonly adminGroupObjectIds: readonly string[];
   /** Look the cluster up instead of managing it. */
   readonly existing: boolean;
   /** ARM id of a cluster to adopt with an import block. */
@@ -45,6 +54,8 @@ export interface KeyVaultConfig {
   readonly name: string;
   readonly sku: KeyVaultSku;
   readonly secretName: string;
+  /** Bumped to write the write-only secret values again. */
+  readonly secretVersion: number;
   readonly additionalSecrets: readonly string[];
   /** Look the vault up instead of creating it. */
   readonly existing: boolean;
