@@ -8,14 +8,25 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Id } from "@cdktf/provider-random/lib/id";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
-import { Fn, ITerraformDependable, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import {
+  AzurermBackend,
+  CloudBackend,
+  Fn,
+  ITerraformDependable,
+  LocalBackend,
+  NamedCloudWorkspace,
+  TerraformOutput,
+  TerraformStack,
+  TerraformVariable,
+} from "cdktf";
 import { Construct } from "constructs";
 import { AksOidcCluster } from "./aks-oidc-cluster";
-import { AppConfig, WorkloadConfig } from "./config/types";
+import { AppConfig, BackendConfig, WorkloadConfig } from "./config/types";
 import { ExistingAksOidcCluster } from "./existing-aks-oidc-cluster";
 import { BoundServiceAccount, FederatedIdentity } from "./federated-identity";
 import { IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "./interfaces";
 import { renderName, stripPlaceholders } from "./private/name-template";
+import { PgBackendFromEnvironment } from "./private/pg-backend-from-environment";
 import { propagationWait } from "./private/propagation-wait";
 import { RbacKeyVault } from "./rbac-key-vault";
 import { VerificationPod } from "./verification-pod";
@@ -65,9 +76,7 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     super(scope, id);
     const { config } = props;
 
-    // cdktf's default local backend path is absolute, which would make the output depend on the
-    // checkout directory. This is the same file (beside cdktf.json), relative to the stack directory.
-    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+    this.configureBackend(config.backend, id);
     new AzurermProvider(this, "azurerm", { features: [{}] });
     new RandomProvider(this, "random");
     new TimeProvider(this, "time");
@@ -172,6 +181,33 @@ export class AksWorkloadIdentityStack extends TerraformStack {
         client_id: identity.clientId,
       })),
     });
+  }
+
+  private configureBackend(backend: BackendConfig, stackId: string): void {
+    switch (backend.type) {
+      case "local":
+        // cdktf's default path is absolute, which would make the output depend on the checkout
+        // directory. This is the same file (beside cdktf.json), relative to the stack directory.
+        new LocalBackend(this, { path: `../../../terraform.${stackId}.tfstate` });
+        return;
+      case "azurerm": {
+        const a = backend.azurerm!;
+        new AzurermBackend(this, {
+          resourceGroupName: a.resourceGroupName,
+          storageAccountName: a.storageAccountName,
+          containerName: a.containerName,
+          key: a.key,
+          useAzureadAuth: a.useAzureadAuth || undefined,
+        });
+        return;
+      }
+      case "cloud":
+        new CloudBackend(this, { organization: backend.cloud!.organization, workspaces: new NamedCloudWorkspace(backend.cloud!.workspace) });
+        return;
+      case "pg":
+        new PgBackendFromEnvironment(this, backend.pg?.schemaName ?? "terraform_remote_state");
+        return;
+    }
   }
 
   private buildCluster(

@@ -6,7 +6,7 @@ import { PLACEHOLDERS, RANDOM_SUFFIX_STAND_IN, renderName, stripPlaceholders, un
 import { ConfigError, ConfigProblem, Source } from "./errors";
 import { RULES } from "./rules";
 import { BooleanField, CONFIG_FILE_VARIABLE, ENV_OVERRIDES, Field, IntegerField, ListField, ObjectField, SCHEMA, StringField } from "./schema";
-import { AppConfig, KeyVaultConfig, WorkloadConfig } from "./types";
+import { AppConfig, BackendConfig, KeyVaultConfig, WorkloadConfig } from "./types";
 
 /** One resolved leaf value and where it came from. */
 export interface ResolvedValue {
@@ -259,6 +259,7 @@ class Walker {
       this.report({ path: at || "(root)", value: raw, problem: `must be an object, not ${describeType(raw)}`, fix: "write it as a map of keys" });
       return undefined;
     }
+    if (raw === undefined && spec.optional) return undefined;
     const given = raw ?? {};
     const known = Object.keys(spec.fields);
     for (const key of Object.keys(given)) {
@@ -427,6 +428,7 @@ class Walker {
     }
     if (config.keyVault) this.checkVaultSecrets(config.keyVault);
     this.checkExisting(config);
+    this.checkBackend(config.backend);
     if (config.cluster?.workloadIdentityEnabled === false && config.verificationPod?.enabled === true) {
       this.report({
         path: "verificationPod.enabled",
@@ -546,6 +548,22 @@ class Walker {
         problem: `leaves out keyVault.secretName (${vault.secretName}), which the verification pod reads as this workload`,
         fix: "add it to the list, or set verificationPod.enabled to false",
       });
+    }
+  }
+
+  /** The chosen backend has its settings, and only its. */
+  private checkBackend(backend: BackendConfig | undefined): void {
+    if (!backend || backend.type === undefined) return;
+    for (const section of ["azurerm", "cloud"] as const) {
+      if (backend.type === section && backend[section] === undefined) {
+        const needs = section === "azurerm" ? "resourceGroupName and storageAccountName" : "organization and workspace";
+        this.report({ path: `backend.${section}`, problem: `is required with backend.type ${section}`, fix: `add it with ${needs}` });
+      }
+    }
+    for (const section of ["azurerm", "cloud", "pg"] as const) {
+      if (backend.type !== section && backend[section] !== undefined) {
+        this.report({ path: `backend.${section}`, problem: `applies only to backend.type ${section}, not ${backend.type}`, fix: `remove it, or set backend.type to ${section}` });
+      }
     }
   }
 

@@ -56,6 +56,8 @@ export interface BooleanField extends FieldBase {
 export interface ObjectField extends FieldBase {
   readonly kind: "object";
   readonly fields: Readonly<Record<string, Field>>;
+  /** When absent, stays undefined instead of taking its fields' defaults (and requiring its required ones). */
+  readonly optional?: boolean;
 }
 
 export interface ListField extends FieldBase {
@@ -356,6 +358,51 @@ export const SCHEMA: ObjectField = {
           min: 0,
           max: 600,
           doc: "After a federated credential, before a pod exchanges tokens against it (AADSTS70021 until it has propagated, usually seconds).",
+        },
+      },
+    },
+    backend: {
+      kind: "object",
+      doc: "Where Terraform keeps state. See help/remote-state.md.",
+      fields: {
+        type: {
+          kind: "string",
+          default: "local",
+          oneOf: ["local", "azurerm", "cloud", "pg"],
+          doc: "`local` (a file beside cdktf.json), `azurerm` (a blob, locked with a lease), `cloud` (HCP Terraform) or `pg` (PostgreSQL, locked with advisory locks; the connection string comes from PG_CONN_STR).",
+        },
+        azurerm: {
+          kind: "object",
+          optional: true,
+          doc: "The storage account for `type: azurerm`.",
+          fields: {
+            resourceGroupName: { kind: "string", required: true, rule: "resourceGroupName", doc: "Resource group of the storage account." },
+            storageAccountName: { kind: "string", required: true, rule: "storageAccountName", doc: "Storage account name." },
+            containerName: { kind: "string", default: "tfstate", rule: "storageContainerName", doc: "Blob container." },
+            key: { kind: "string", default: "aks-workload-identity.tfstate", rule: "stateKey", doc: "Blob name of the state." },
+            useAzureadAuth: {
+              kind: "boolean",
+              default: true,
+              doc: "Authenticate to the blob with Entra ID (needs \"Storage Blob Data Contributor\") rather than the account key.",
+            },
+          },
+        },
+        cloud: {
+          kind: "object",
+          optional: true,
+          doc: "The HCP Terraform workspace for `type: cloud`; the token comes from `terraform login` or TF_TOKEN_app_terraform_io.",
+          fields: {
+            organization: { kind: "string", required: true, rule: "hcpName", doc: "Organization." },
+            workspace: { kind: "string", required: true, rule: "hcpName", doc: "Workspace." },
+          },
+        },
+        pg: {
+          kind: "object",
+          optional: true,
+          doc: "Options for `type: pg`.",
+          fields: {
+            schemaName: { kind: "string", default: "terraform_remote_state", rule: "pgSchemaName", doc: "Schema that holds the state table." },
+          },
         },
       },
     },

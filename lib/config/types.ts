@@ -14,6 +14,20 @@ export interface AppConfig {
   readonly workloads: readonly WorkloadConfig[];
   readonly verificationPod: VerificationPodConfig;
   readonly waits: WaitsConfig;
+  readonly backend: BackendConfig;
+}
+
+export interface BackendConfig {
+  readonly type: "local" | "azurerm" | "cloud" | "pg";
+  readonly azurerm?: {
+    readonly resourceGroupName: string;
+    readonly storageAccountName: string;
+    readonly containerName: string;
+    readonly key: string;
+    readonly useAzureadAuth: boolean;
+  };
+  readonly cloud?: { readonly organization: string; readonly workspace: string };
+  readonly pg?: { readonly schemaName: string };
 }
 
 export interface WaitsConfig {
