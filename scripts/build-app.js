@@ -1,14 +1,29 @@
-// Compiles main.ts (and scripts/config.ts) with lib/ into dist/ for `cdktf synth`, without type-checking (that is
+// Compiles main.ts and the command scripts, with lib/, into dist/ without type-checking (that is
 // `npm run typecheck`'s job): esbuild takes milliseconds where tsc takes seconds on every synth.
 // Packages stay external, so provider classes still load one resource module at a time.
+const fs = require("fs");
 const path = require("path");
 
 const root = path.join(__dirname, "..");
 const APP = path.join(root, "dist", "main.js");
+const ENTRIES = {
+  main: "main.ts",
+  config: "scripts/config.ts",
+  bench: "scripts/bench.ts",
+  diagram: "scripts/diagram.ts",
+  "plan-review": "scripts/plan-review.ts",
+  verify: "scripts/verify.ts",
+  policy: "scripts/policy.ts",
+};
 
 function buildApp() {
+  const entryPoints = Object.fromEntries(
+    Object.entries(ENTRIES)
+      .map(([name, file]) => [name, path.join(root, file)])
+      .filter(([, file]) => fs.existsSync(file)),
+  );
   require("esbuild").buildSync({
-    entryPoints: { main: path.join(root, "main.ts"), config: path.join(root, "scripts", "config.ts") },
+    entryPoints,
     outdir: path.join(root, "dist"),
     bundle: true,
     platform: "node",

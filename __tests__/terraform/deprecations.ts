@@ -9,7 +9,7 @@ interface SchemaBlock {
   readonly deprecated?: boolean;
 }
 
-interface ProviderSchemas {
+export interface ProviderSchemas {
   readonly provider_schemas: Record<
     string,
     {

@@ -1,0 +1,183 @@
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import * as os from "os";
+import * as path from "path";
+import { diagnose, maskSecrets } from "../lib/verify/diagnose";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { buildApp } = require("../scripts/build-app.js") as { buildApp: () => string };
+const VERIFY = path.join(__dirname, "..", "dist", "verify.js");
+
+/**
+ * `npm run verify` against a fake Kubernetes API served on loopback by the test: each scenario
+ * answers the pod and log requests in turn, the way a cluster would while things propagate.
+ */
+interface Scenario {
+  pod: (call: number) => object | undefined;
+  log: (call: number) => string;
+}
+
+const NAMESPACE = "default";
+const POD = "sample-workload-identity-key-vault";
+const SECRET = "my-secretabc123";
+
+function pod(options: { ready?: boolean; injected?: boolean; secretName?: string; waiting?: object; unschedulable?: string } = {}): object {
+  const env = [
+    { name: "KEYVAULT_URL", value: "https://kv-workload-idabc123.vault.azure.net/" },
+    { name: "SECRET_NAME", value: options.secretName ?? SECRET },
+    ...(options.injected === false
+      ? []
+      : [
+          { name: "AZURE_CLIENT_ID", value: "00000000-0000-0000-0000-000000000001" },
+          { name: "AZURE_TENANT_ID", value: "00000000-0000-0000-0000-000000000002" },
+          { name: "AZURE_FEDERATED_TOKEN_FILE", value: "/var/run/secrets/azure/tokens/azure-identity-token" },
+          { name: "AZURE_AUTHORITY_HOST", value: "https://login.microsoftonline.com/" },
+        ]),
+  ];
+  const conditions = [
+    { type: "PodScheduled", status: options.unschedulable ? "False" : "True", message: options.unschedulable },
+    { type: "Ready", status: options.ready === false ? "False" : "True" },
+  ];
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: POD, namespace: NAMESPACE },
+    spec: { containers: [{ name: "oidc", image: "ghcr.io/azure/azure-workload-identity/msal-go", env }] },
+    status: {
+      phase: options.ready === false ? "Pending" : "Running",
+      conditions,
+      containerStatuses: [{ name: "oidc", ready: options.ready !== false, state: options.waiting ? { waiting: options.waiting } : { running: {} } }],
+    },
+  };
+}
+
+const SUCCESS_LOG = 'I1128 10:00:00.000000       1 main.go:63] "successfully got secret" secret="Hello!"\n';
+const AADSTS = 'E1128 10:00:00.000000       1 main.go:48] "failed to get secret" err="AADSTS70021: No matching federated identity record found for presented assertion."\n';
+const FORBIDDEN = 'E1128 10:00:00.000000       1 main.go:48] "failed to get secret" err="GET https://kv.vault.azure.net/secrets/x RESPONSE 403: 403 Forbidden ERROR CODE: Forbidden ForbiddenByRbac"\n';
+
+let dir: string;
+beforeAll(() => {
+  buildApp();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-verify-"));
+  fs.writeFileSync(
+    path.join(dir, "outputs.json"),
+    JSON.stringify({ service_account_namespace: { value: NAMESPACE }, secret_name: { value: SECRET }, key_vault_url: { value: "https://x/" } }),
+  );
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function verify(scenario: Scenario, extraArgs: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const calls = { pod: 0, log: 0 };
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? "";
+    if (url.startsWith(`/api/v1/namespaces/${NAMESPACE}/pods/${POD}/log`)) {
+      res.writeHead(200, { "content-type": "text/plain" }).end(scenario.log(calls.log++));
+    } else if (url.startsWith(`/api/v1/namespaces/${NAMESPACE}/pods/${POD}`)) {
+      const body = scenario.pod(calls.pod++);
+      if (body) res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+      else res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ kind: "Status", code: 404, reason: "NotFound" }));
+    } else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  const kubeconfig = path.join(dir, `kubeconfig-${port}`);
+  fs.writeFileSync(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: fake\n  cluster:\n    server: http://127.0.0.1:${port}\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: fake\ncontexts:\n- name: c\n  context:\n    cluster: fake\n    user: u\ncurrent-context: c\n`,
+  );
+  const child = spawn(process.execPath, [VERIFY, "--outputs", path.join(dir, "outputs.json"), "--interval", "0.05", "--timeout", "1.5", ...extraArgs], {
+    env: { ...process.env, KUBECONFIG: kubeconfig, TF_VAR_keyvault_secret_value: "Hello!" },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c) => (stdout += c));
+  child.stderr.on("data", (c) => (stderr += c));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  server.close();
+  return { code, stdout, stderr };
+}
+
+// Each scenario has its own server and process, so they run side by side.
+describe("npm run verify", () => {
+  test.concurrent("passes when the pod logs that it got the secret, and masks the secret's value", async () => {
+    const result = await verify({ pod: () => pod(), log: () => SUCCESS_LOG });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('"successfully got secret" secret="****"');
+    expect(result.stdout).toContain("PASS: the pod read the secret from Key Vault with its workload identity.");
+    expect(result.stdout + result.stderr).not.toContain("Hello!");
+  });
+
+  test.concurrent("waits through AADSTS70021 while the federated credential propagates, then passes", async () => {
+    const result = await verify({ pod: () => pod(), log: (n) => (n < 3 ? AADSTS : AADSTS + SUCCESS_LOG) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("waiting: ");
+    expect(result.stdout).toContain("AADSTS70021");
+  });
+
+  test.concurrent("times out with exit 2 and the issuer fix when AADSTS70021 persists", async () => {
+    const result = await verify({ pod: () => pod(), log: () => AADSTS });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/TIMEOUT after 1\.5s \(federation-not-propagated\): AADSTS70021: .*trailing '\/'/);
+  });
+
+  test.concurrent("times out with the RBAC propagation fix on 403 ForbiddenByRbac", async () => {
+    const result = await verify({ pod: () => pod(), log: () => FORBIDDEN });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/TIMEOUT after 1\.5s \(rbac-not-propagated\): 403 ForbiddenByRbac: .*up to ten minutes/);
+  });
+
+  test.concurrent("fails at once when the webhook did not inject the identity", async () => {
+    const result = await verify({ pod: () => pod({ injected: false }), log: () => "" });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/FAIL \(webhook-not-injected\): .*azure\.workload\.identity\/use/);
+  });
+
+  test.concurrent("fails at once on an image pull error", async () => {
+    const waiting = { reason: "ImagePullBackOff", message: 'Back-off pulling image "ghcr.io/nope"' };
+    const result = await verify({ pod: () => pod({ ready: false, waiting }), log: () => "" });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('fail: ImagePullBackOff: Back-off pulling image "ghcr.io/nope"');
+    expect(result.stdout).toContain("FAIL (image-pull): The image cannot be pulled.");
+  });
+
+  test.concurrent("times out explaining why the pod is not scheduled", async () => {
+    const result = await verify({ pod: () => pod({ ready: false, unschedulable: "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector." }), log: () => "" });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain("waiting: 0/1 nodes are available");
+    expect(result.stdout).toContain("TIMEOUT after 1.5s (not-scheduled)");
+  });
+
+  test.concurrent("times out when the pod does not exist", async () => {
+    const result = await verify({ pod: () => undefined, log: () => "" });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain("TIMEOUT after 1.5s (pod-missing)");
+  });
+
+  test.concurrent("fails when the pod reads another secret than the stack's output", async () => {
+    const result = await verify({ pod: () => pod({ secretName: "old-secret" }), log: () => SUCCESS_LOG });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('SECRET_NAME is "old-secret", expected "my-secretabc123"');
+  });
+
+  test.concurrent("exits 3 on a usage error, without a stack trace", async () => {
+    const result = await verify({ pod: () => pod(), log: () => SUCCESS_LOG }, ["--timeout", "soon"]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^verify: --timeout must be a number of seconds, not "soon"\nusage: /);
+  });
+});
+
+describe("diagnose and maskSecrets", () => {
+  test("mask the sample's secret value, and known values anywhere", () => {
+    expect(maskSecrets('"successfully got secret" secret="Hello!"')).toBe('"successfully got secret" secret="****"');
+    expect(maskSecrets("value Hello! again", ["Hello!"])).toBe("value **** again");
+  });
+
+  test("wait for a pod that is still starting", () => {
+    expect(diagnose({ ready: false, phase: "Pending", env: { SECRET_NAME: "s", AZURE_CLIENT_ID: "c", AZURE_FEDERATED_TOKEN_FILE: "f" } }, "", "s")).toEqual({
+      kind: "wait",
+      cause: "starting",
+      detail: "phase Pending, not ready",
+    });
+  });
+});
