@@ -3,7 +3,7 @@ import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { deriveDnsPrefix } from "./private/dns-prefix";
 import { IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "./interfaces";
-import { kubeloginConnection } from "./private/kubelogin";
+import { kubernetesConnection } from "./private/kubelogin";
 
 export interface AksOidcClusterProps {
   /** Cluster name. */
@@ -103,16 +103,7 @@ export class AksOidcCluster extends Construct implements IOidcIssuer {
     this.oidcIssuerUrl = cluster.oidcIssuerUrl;
     this.clusterName = cluster.name;
     this.clusterId = cluster.id;
-    const kubeConfig = cluster.kubeConfig.get(0);
-    const ca = Fn.base64decode(kubeConfig.clusterCaCertificate);
-    this.kubernetesConnection = props.localAccountsDisabled
-      ? kubeloginConnection(kubeConfig.host, ca)
-      : {
-          host: kubeConfig.host,
-          clientCertificate: Fn.base64decode(kubeConfig.clientCertificate),
-          clientKey: Fn.base64decode(kubeConfig.clientKey),
-          clusterCaCertificate: ca,
-        };
+    this.kubernetesConnection = kubernetesConnection(cluster.kubeConfig.get(0), props.localAccountsDisabled);
   }
 }
 

@@ -1,8 +1,7 @@
 import { DataAzurermKubernetesCluster } from "@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster";
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { IOidcIssuer, KubernetesConnection } from "./interfaces";
-import { kubeloginConnection } from "./private/kubelogin";
+import { kubernetesConnection } from "./private/kubelogin";
 
 export interface ExistingAksOidcClusterProps {
   /** Name of the cluster. */
@@ -48,15 +47,6 @@ export class ExistingAksOidcCluster extends Construct implements IOidcIssuer {
     this.oidcIssuerUrl = cluster.oidcIssuerUrl;
     this.clusterName = cluster.name;
     this.clusterId = cluster.id;
-    const kubeConfig = cluster.kubeConfig.get(0);
-    const ca = Fn.base64decode(kubeConfig.clusterCaCertificate);
-    this.kubernetesConnection = props.localAccountsDisabled
-      ? kubeloginConnection(kubeConfig.host, ca)
-      : {
-          host: kubeConfig.host,
-          clientCertificate: Fn.base64decode(kubeConfig.clientCertificate),
-          clientKey: Fn.base64decode(kubeConfig.clientKey),
-          clusterCaCertificate: ca,
-        };
+    this.kubernetesConnection = kubernetesConnection(cluster.kubeConfig.get(0), props.localAccountsDisabled);
   }
 }
