@@ -53,6 +53,7 @@ describe("loadConfig", () => {
         },
       ],
       waits: { roleAssignmentSeconds: 60, federatedCredentialSeconds: 30 },
+      backend: { type: "local" },
       verificationPod: { enabled: true, image: "ghcr.io/azure/azure-workload-identity/msal-go" },
     });
   });
