@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { ConfigError, formatProblem } from "../lib/config/errors";
 import { loadConfig, resolveConfig } from "../lib/config/load";
+import { ARTICLE_SUPPRESSIONS } from "../lib/policy/article-exceptions";
 
 let dir: string;
 beforeEach(() => {
@@ -54,6 +55,7 @@ describe("loadConfig", () => {
       ],
       waits: { roleAssignmentSeconds: 60, federatedCredentialSeconds: 30 },
       backend: { type: "local" },
+      policy: { suppressions: ARTICLE_SUPPRESSIONS },
       verificationPod: { enabled: true, image: "ghcr.io/azure/azure-workload-identity/msal-go" },
     });
   });

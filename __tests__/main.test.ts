@@ -41,6 +41,18 @@ describe("the app (main.ts)", () => {
     expect(fs.existsSync(path.join(cwd, "cdktf.out"))).toBe(false);
   });
 
+  test("fails at synth, without a stack trace or output, when the security policy has unaccepted findings", () => {
+    const cwd = dir();
+    fs.writeFileSync(path.join(cwd, "strict.yaml"), "policy:\n  suppressions: []\n");
+    const run = runApp(cwd, { AKS_WI_CONFIG: "strict.yaml" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^Validation failed with the following errors:\n/);
+    expect(run.stderr).toContain("CKV_AZURE_141 aks-workload-identity/Cluster/Cluster: AKS local accounts must be disabled");
+    expect(run.stderr).toContain("Fix them, or accept one with a reason under policy.suppressions (help/policy.md).");
+    expect(run.stderr).not.toMatch(/skipValidation|\bat .*\.js:\d+/);
+    expect(fs.readdirSync(cwd)).toEqual(["strict.yaml"]);
+  });
+
   test("honours the article's environment variables", () => {
     const cwd = dir();
     expect(runApp(cwd, { RANDOM_ID: "c0ffee", CLUSTER_NAME: "aks-{suffix}" }).status).toBe(0);

@@ -26,6 +26,7 @@ import { ExistingAksOidcCluster } from "./existing-aks-oidc-cluster";
 import { BoundServiceAccount, FederatedIdentity } from "./federated-identity";
 import { IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "./interfaces";
 import { renderName, stripPlaceholders } from "./private/name-template";
+import { applyPolicy } from "./policy/apply";
 import { PgBackendFromEnvironment } from "./private/pg-backend-from-environment";
 import { propagationWait } from "./private/propagation-wait";
 import { RbacKeyVault } from "./rbac-key-vault";
@@ -77,6 +78,8 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     const { config } = props;
 
     this.configureBackend(config.backend, id);
+    // Checked on the synthesized resources at synth: unsuppressed errors fail it.
+    applyPolicy(this, { suppressions: config.policy.suppressions });
     new AzurermProvider(this, "azurerm", { features: [{}] });
     new RandomProvider(this, "random");
     new TimeProvider(this, "time");

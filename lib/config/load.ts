@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
+import { suppressionIdProblems } from "../policy/suppressions";
 import { MAX_CREDENTIALS_PER_IDENTITY } from "../private/limits";
 import { PLACEHOLDERS, RANDOM_SUFFIX_STAND_IN, renderName, stripPlaceholders, unknownPlaceholders, usesSuffix } from "../private/name-template";
 import { ConfigError, ConfigProblem, Source } from "./errors";
@@ -429,6 +430,7 @@ class Walker {
     if (config.keyVault) this.checkVaultSecrets(config.keyVault);
     this.checkExisting(config);
     this.checkBackend(config.backend);
+    if (Array.isArray(config.policy?.suppressions)) suppressionIdProblems(config.policy.suppressions).forEach((p) => this.report(p));
     if (config.cluster?.workloadIdentityEnabled === false && config.verificationPod?.enabled === true) {
       this.report({
         path: "verificationPod.enabled",

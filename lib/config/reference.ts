@@ -50,7 +50,7 @@ function collectRows(spec: ObjectField, prefix: string, rows: string[]): void {
       const defaults = (field.default ?? []).map((item) =>
         typeof item === "string" ? `\`${item}\`` : `{ ${Object.entries(item).map(([k, v]) => `${k}: \`${String(v)}\``).join(", ")} }`,
       );
-      const shown = field.default === undefined ? "none" : defaults.length === 0 ? "empty" : defaults.join(" ");
+      const shown = field.defaultDoc ?? (field.default === undefined ? "none" : defaults.length === 0 ? "empty" : defaults.join(" "));
       rows.push(`| \`${path}\` | list of ${field.minItems}-${field.maxItems} ${field.item.kind === "object" ? "objects" : "strings"} | ${shown} | | ${field.doc} |`);
       if (field.item.kind === "object") collectRows(field.item, `${path}[]`, rows);
       else rows.push(`| \`${path}[]\` | ${typeText(field.item)} | | ${ruleText(field.item)} | ${field.item.doc} |`);

@@ -1,6 +1,8 @@
 import { deriveDnsPrefix } from "../private/dns-prefix";
 import { RANDOM_SUFFIX_LENGTH } from "../private/name-template";
 import { DEFAULT_VERIFICATION_IMAGE } from "../defaults";
+import { ARTICLE_SUPPRESSIONS } from "../policy/article-exceptions";
+import { RULES as POLICY_RULES } from "../policy/rules";
 import { RuleId } from "./rules";
 
 /**
@@ -65,6 +67,8 @@ export interface ListField extends FieldBase {
   readonly item: ObjectField | StringField;
   /** Value used when the key is absent; `undefined` leaves the list undefined. */
   readonly default?: ReadonlyArray<Readonly<Record<string, unknown>> | string>;
+  /** How help/configuration.md describes a default too long to print. */
+  readonly defaultDoc?: string;
   readonly minItems: number;
   readonly maxItems: number;
 }
@@ -403,6 +407,28 @@ export const SCHEMA: ObjectField = {
           fields: {
             schemaName: { kind: "string", default: "terraform_remote_state", rule: "pgSchemaName", doc: "Schema that holds the state table." },
           },
+        },
+      },
+    },
+    policy: {
+      kind: "object",
+      doc: "The security policy checked at synthesis; see help/policy.md.",
+      fields: {
+        suppressions: {
+          kind: "list",
+          minItems: 0,
+          maxItems: POLICY_RULES.length,
+          default: ARTICLE_SUPPRESSIONS.map((s) => ({ ...s })), // spread: an interface is not a Record
+          defaultDoc: "the article's omissions, each with its reason (help/policy.md)",
+          item: {
+            kind: "object",
+            doc: "An accepted exception to one rule.",
+            fields: {
+              id: { kind: "string", required: true, doc: "Id of the rule, e.g. `CKV_AZURE_141`; help/policy.md lists them." },
+              reason: { kind: "string", required: true, doc: "Why the exception is acceptable, in one sentence. Required." },
+            },
+          },
+          doc: "Exceptions to the security policy, each `{ id, reason }`. Setting it replaces the default list; `[]` enforces every rule.",
         },
       },
     },

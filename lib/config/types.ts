@@ -15,6 +15,12 @@ export interface AppConfig {
   readonly verificationPod: VerificationPodConfig;
   readonly waits: WaitsConfig;
   readonly backend: BackendConfig;
+  readonly policy: PolicyConfig;
+}
+
+export interface PolicyConfig {
+  /** Accepted exceptions to the security policy. */
+  readonly suppressions: readonly { readonly id: string; readonly reason: string }[];
 }
 
 export interface BackendConfig {

@@ -1,0 +1,168 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { ARTICLE_SUPPRESSIONS } from "../lib/policy/article-exceptions";
+import { policyMetadata } from "../lib/policy/record";
+import { DEFAULT_TF_JSON, runPolicyReport } from "../lib/policy/report";
+import { scratchDir } from "./app-process";
+import { Block, synthApp, withPlainStackTraces } from "./helpers";
+
+/** Runs the report in `cwd` and captures what it prints. */
+function report(cwd: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
+  let stdout = "";
+  let stderr = "";
+  const code = runPolicyReport({ args, cwd, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  return { code, stdout, stderr };
+}
+
+function write(dir: string, name: string, content: unknown): string {
+  const file = path.join(dir, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+  return file;
+}
+
+/** The app's default stack as cdk.tf.json, with the article's suppressions recorded as synthesis records them. */
+function articleJson(): Block {
+  const tf = withPlainStackTraces(() => synthApp().stack.toTerraform()) as Block;
+  return { ...tf, "//": { ...tf["//"], metadata: { ...tf["//"].metadata, ...policyMetadata(ARTICLE_SUPPRESSIONS) } } };
+}
+
+const literalSecret = {
+  resource: {
+    azurerm_key_vault_secret: {
+      Secret: { "//": { metadata: { path: "app/Vault/Secret" } }, name: "s", value: "Hello!", content_type: "text/plain", expiration_date: "2030-01-01T00:00:00Z" },
+    },
+  },
+};
+
+let dir: string;
+beforeEach(() => (dir = scratchDir("aks-wi-policy-")));
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test("reads cdktf.out's stack by default and prints every check as a table, with the reasons used", () => {
+  write(dir, DEFAULT_TF_JSON, articleJson());
+  const { code, stdout, stderr } = report(dir);
+  expect([code, stderr]).toEqual([0, ""]);
+  const lines = stdout.split("\n");
+  expect(lines[0]).toMatch(/^id {13}severity {2}status {6}resource {2,}title$/);
+  expect(lines[1]).toMatch(/^CKV_AZURE_141 {2}error {5}suppressed {2}aks-workload-identity\/Cluster\/Cluster +AKS local accounts must be disabled$/);
+  expect(lines.filter((l) => / passed /.test(l)).map((l) => l.split(/ +/)[0])).toEqual([
+    "CKV_AZURE_110",
+    "AZU-0016",
+    "AKSWI_001",
+    "AKSWI_002",
+    "AKSWI_003",
+    "AKSWI_004",
+    "AKSWI_004",
+    "AKSWI_005",
+    "AKSWI_005",
+    "AKSWI_006",
+  ]);
+  expect(stdout).toContain("\nSuppressed:\n  CKV_AZURE_141: The article keeps local accounts");
+  expect(stdout).not.toContain("records no suppressions");
+  expect(stdout).not.toContain("Failed:");
+  expect(stdout.endsWith("\n23 rules: 8 passed, 15 suppressed, 0 failed, 0 not applicable. 0 unsuppressed errors, 0 warnings.\n")).toBe(true);
+});
+
+test("exits 1 on an unsuppressed error and says what was found and how to fix it, never the secret", () => {
+  write(dir, "cdk.tf.json", literalSecret);
+  const { code, stdout } = report(dir, "cdk.tf.json");
+  expect(code).toBe(1);
+  expect(stdout).toBe(
+    [
+      "id             severity  status  resource          title",
+      "CKV_AZURE_114  error     passed  app/Vault/Secret  Key Vault secrets must have a content type",
+      "CKV_AZURE_41   error     passed  app/Vault/Secret  Key Vault secrets must have an expiration date",
+      "AKSWI_006      error     failed  app/Vault/Secret  A secret's value must come from an input variable, never a literal in the configuration",
+      "",
+      "Failed:",
+      "  error   AKSWI_006 app/Vault/Secret: value is a literal; write value_wo = var.<ephemeral, sensitive variable> (RbacKeyVault with secretVariable does) and supply it as TF_VAR_<name>",
+      "",
+      "cdk.tf.json records no suppressions (it was synthesized without the policy), so the article's defaults were used.",
+      "",
+      "23 rules: 2 passed, 0 suppressed, 1 failed, 20 not applicable. 1 unsuppressed error, 0 warnings.",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("exits 0 when only warnings fail, and counts them", () => {
+  const pod = { resource: { kubernetes_pod_v1: { Pod: { spec: { container: [{ name: "app" }] } } } }, "//": { metadata: policyMetadata([]) } };
+  const { code, stdout } = report(dir, write(dir, "pod.json", pod), "--json");
+  expect(code).toBe(0);
+  const parsed = JSON.parse(stdout);
+  expect([parsed.errors, parsed.warnings, parsed.suppressionsFrom]).toEqual([0, 2, "recorded"]);
+  expect(parsed.rows.map((r: Block) => [r.id, r.status, r.path])).toEqual([
+    ["AKSWI_007", "failed", "kubernetes_pod_v1.Pod"],
+    ["AKSWI_008", "failed", "kubernetes_pod_v1.Pod"],
+  ]);
+});
+
+test("--json prints the checks, rule outcomes and unused suppressions", () => {
+  const tf = articleJson();
+  tf.resource.azurerm_kubernetes_cluster = Object.fromEntries(
+    Object.entries(tf.resource.azurerm_kubernetes_cluster as Block).map(([k, v]) => [k, { ...(v as Block), local_account_disabled: true }]),
+  );
+  const { code, stdout } = report(dir, write(dir, "hardened.json", tf), "--json");
+  expect(code).toBe(0);
+  const parsed = JSON.parse(stdout);
+  expect(parsed.unusedSuppressions.map((s: Block) => s.id)).toEqual(["CKV_AZURE_141"]);
+  expect(parsed.rules.find((r: Block) => r.id === "CKV_AZURE_141")).toEqual({ id: "CKV_AZURE_141", outcome: "passed" });
+  expect(parsed.rows[0]).toEqual({
+    id: "CKV_AZURE_141",
+    severity: "error",
+    status: "passed",
+    path: "aks-workload-identity/Cluster/Cluster",
+    address: "azurerm_kubernetes_cluster.Cluster_3DA9CCBA",
+    title: "AKS local accounts must be disabled",
+  });
+});
+
+test("fails in one line, exit 2, for a missing file, a directory, and a file that is not JSON", () => {
+  expect(report(dir)).toEqual({ code: 2, stdout: "", stderr: `policy: ${DEFAULT_TF_JSON} does not exist; run \`npm run synth\` first, or name a cdk.tf.json\n` });
+  expect(report(dir, ".")).toEqual({ code: 2, stdout: "", stderr: "policy: . is a directory; name the cdk.tf.json inside it\n" });
+  write(dir, "broken.json", "{");
+  expect(report(dir, "broken.json").stderr).toMatch(/^policy: broken\.json is not valid JSON \(.+\)\n$/);
+  write(dir, "list.json", "[]");
+  expect(report(dir, "list.json").stderr).toBe("policy: list.json is not a Terraform JSON configuration (an object)\n");
+});
+
+test("fails, exit 2, when the file records a suppression without a reason", () => {
+  write(dir, "bad.json", { "//": { metadata: { policy: { suppressions: [{ id: "CKV_AZURE_141", reason: "" }] } } } });
+  expect(report(dir, "bad.json")).toEqual({
+    code: 2,
+    stdout: "",
+    stderr:
+      'policy: bad.json records invalid suppressions: bad.json: //.metadata.policy.suppressions[0].reason: is required and must not be empty: every exception says why it is acceptable (got ""); write one sentence on what is deliberately omitted and why, or remove the suppression\n',
+  });
+});
+
+test("fails, exit 2, for an unknown option", () => {
+  expect(report(dir, "--strict")).toEqual({ code: 2, stdout: "", stderr: "policy: unknown option --strict; usage: npm run policy -- [path to cdk.tf.json] [--json]\n" });
+});
+
+describe("as a command", () => {
+  let bundle: string;
+  beforeAll(() => {
+    bundle = path.join(scratchDir("aks-wi-policy-bin-"), "policy.js");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require("esbuild").buildSync({ entryPoints: [path.join(__dirname, "..", "scripts", "policy.ts")], outfile: bundle, bundle: true, platform: "node", packages: "external", logLevel: "warning" });
+  });
+  afterAll(() => fs.rmSync(path.dirname(bundle), { recursive: true, force: true }));
+
+  test("a missing file is one line on stderr, without a stack trace", () => {
+    const run = spawnSync(process.execPath, [bundle, "nope.json"], { cwd: dir, encoding: "utf8" });
+    expect([run.status, run.stdout, run.stderr]).toEqual([2, "", "policy: nope.json does not exist; run `npm run synth` first, or name a cdk.tf.json\n"]);
+  });
+
+  test("a reader that closes the pipe early is not an error", () => {
+    // Large enough to overflow the pipe's buffer, so the write after `head` exits gets EPIPE.
+    const assignments = Object.fromEntries(
+      Array.from({ length: 2000 }, (_, i) => [`Grant${i}`, { principal_id: "${azurerm_user_assigned_identity.Id.principal_id}", role_definition_name: "Key Vault Secrets User", scope: "${azurerm_key_vault.Kv.id}" }]),
+    );
+    const file = write(dir, "big.json", { resource: { azurerm_role_assignment: assignments } });
+    const run = spawnSync("sh", ["-c", `"${process.execPath}" "${bundle}" "${file}" --json | head -c 10`], { cwd: dir, encoding: "utf8" });
+    expect([run.status, run.stdout, run.stderr]).toEqual([0, '{\n  "file"', ""]);
+  });
+});

@@ -1,0 +1,117 @@
+import { TerraformDocument, TerraformResource, Verdict } from "./types";
+
+/**
+ * Reading synthesized Terraform JSON the way Terraform does: a nested block may be written as an
+ * object or as a list of objects (cdktf writes single blocks as objects), an absent argument takes
+ * the provider's default, and `${…}` is an expression rather than a literal.
+ */
+
+type Json = Readonly<Record<string, unknown>>;
+
+function isObject(value: unknown): value is Json {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** The objects of a JSON value that may be one object or a list of them. */
+function objectsOf(value: unknown): Json[] {
+  if (Array.isArray(value)) return value.filter(isObject);
+  return isObject(value) ? [value] : [];
+}
+
+/** The resources and data sources of a synthesized stack, as cdktf or Terraform JSON writes them. */
+export function readDocument(tfJson: unknown): TerraformDocument {
+  const root = isObject(tfJson) ? tfJson : {};
+  const resources: TerraformResource[] = [];
+  for (const byType of objectsOf(root.resource)) {
+    for (const [type, byName] of Object.entries(byType)) {
+      for (const named of objectsOf(byName)) {
+        for (const [name, bodyValue] of Object.entries(named)) {
+          for (const body of objectsOf(bodyValue)) {
+            const address = `${type}.${name}`;
+            const meta = (body["//"] as { metadata?: { path?: unknown } } | undefined)?.metadata;
+            resources.push({ type, name, address, path: typeof meta?.path === "string" ? meta.path : address, body });
+          }
+        }
+      }
+    }
+  }
+  const dataAddresses = new Set<string>();
+  for (const byType of objectsOf(root.data)) {
+    for (const [type, byName] of Object.entries(byType)) {
+      for (const named of objectsOf(byName)) Object.keys(named).forEach((name) => dataAddresses.add(`${type}.${name}`));
+    }
+  }
+  return { resources, resourceAddresses: new Set(resources.map((r) => r.address)), dataAddresses };
+}
+
+/** The first object of a nested block (`default_node_pool`, `network_acls`…), or undefined when absent. */
+export function block(parent: Json | undefined, name: string): Json | undefined {
+  return parent === undefined ? undefined : objectsOf(parent[name])[0];
+}
+
+/** Every object of a repeatable nested block (`container`…). */
+export function blocks(parent: Json | undefined, name: string): Json[] {
+  return parent === undefined ? [] : objectsOf(parent[name]);
+}
+
+/** True for a value Terraform computes at plan or apply: an interpolation. */
+export function isExpression(value: unknown): boolean {
+  return typeof value === "string" && value.includes("${");
+}
+
+/** A JSON rendering of a value for `found`; long enough for a role definition's full ARM id. */
+export function show(value: unknown): string {
+  if (value === undefined) return "absent";
+  const text = JSON.stringify(value);
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+export const pass: Verdict = { pass: true };
+
+export function fail(found: string): Verdict {
+  return { pass: false, found };
+}
+
+/** Passes when `attribute` of `body` is the literal `expected`; an expression is not yet a guarantee. */
+export function requireLiteral(body: Json | undefined, attribute: string, expected: unknown, where = attribute): Verdict {
+  const value = body?.[attribute];
+  return value === expected ? pass : fail(`${where} is ${show(value)}`);
+}
+
+/** A reference to one attribute of a resource or data source, e.g. `${azurerm_key_vault.Vault.id}`. */
+export interface Reference {
+  readonly dataSource: boolean;
+  readonly type: string;
+  readonly name: string;
+  /** The attribute path after the name, e.g. `id` or `kube_config[0].host`. */
+  readonly attribute: string;
+}
+
+const REFERENCE = /^\$\{(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])?(?:\.[A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])?)*)\}$/;
+
+/** The reference a value consists of, or undefined when it is a literal or any other expression. */
+export function referenceOf(value: unknown): Reference | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = REFERENCE.exec(value);
+  if (!match || match[2] === "var" || match[2] === "local") return undefined;
+  return { dataSource: match[1] !== undefined, type: match[2], name: match[3], attribute: match[4] };
+}
+
+/** True when `reference` names a resource or data source the document declares. */
+export function resolves(reference: Reference, document: TerraformDocument): boolean {
+  const address = `${reference.type}.${reference.name}`;
+  return reference.dataSource ? document.dataAddresses.has(address) : document.resourceAddresses.has(address);
+}
+
+/**
+ * An input variable's value, whole or one key of it: `${var.x}`, `${var.x.key}`, `${var.x["key"]}`
+ * or `${lookup(var.x, "key")}`. Anything else may embed a literal or a value kept in state.
+ */
+const VARIABLE_VALUE = [
+  /^\$\{var\.[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*|\["[^"$]*"\])?\}$/,
+  /^\$\{lookup\(var\.[A-Za-z_][A-Za-z0-9_-]*, *"[^"$]*"\)\}$/,
+];
+
+export function isVariableValue(value: unknown): boolean {
+  return typeof value === "string" && VARIABLE_VALUE.some((pattern) => pattern.test(value));
+}

@@ -1,0 +1,105 @@
+/**
+ * The vocabulary of the policy engine: rules, the resources they read, and what an evaluation finds.
+ */
+
+/** `error` fails synthesis unless suppressed; `warning` is reported and never fails it. */
+export type Severity = "error" | "warning";
+
+/** Where a rule comes from: a public rule set it mirrors, or this project. */
+export type RuleSource = "Checkov" | "Trivy" | "AKSWI";
+
+/** A documented exception: findings of rule `id` are accepted, for `reason`. */
+export interface Suppression {
+  /** Id of the rule, e.g. `CKV_AZURE_141` or `AKSWI_007`. */
+  readonly id: string;
+  /** Why the exception is acceptable, in a sentence; required and non-empty. */
+  readonly reason: string;
+}
+
+/** A managed resource of the synthesized configuration (data sources are not ours to configure). */
+export interface TerraformResource {
+  /** Resource type, e.g. `azurerm_kubernetes_cluster`. */
+  readonly type: string;
+  /** Logical id, e.g. `Cluster_3DA9CCBA`. */
+  readonly name: string;
+  /** `type.name`, as other resources refer to it. */
+  readonly address: string;
+  /** Construct path from `//.metadata.path`, or the address when the JSON carries no metadata. */
+  readonly path: string;
+  /** The resource's arguments as synthesized. */
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** Every resource and data source of a synthesized stack, for rules that follow references. */
+export interface TerraformDocument {
+  readonly resources: readonly TerraformResource[];
+  /** `type.name` of each managed resource. */
+  readonly resourceAddresses: ReadonlySet<string>;
+  /** `type.name` of each data source (without the `data.` prefix). */
+  readonly dataAddresses: ReadonlySet<string>;
+}
+
+/** The outcome of one rule on one resource; `found` says what broke it, e.g. `sku_tier is absent`. */
+export type Verdict = { readonly pass: true } | { readonly pass: false; readonly found: string };
+
+export interface PolicyRule {
+  /** The public id mirrored (e.g. `CKV_AZURE_141`, `AZU-0016`) or ours (`AKSWI_001`). */
+  readonly id: string;
+  readonly source: RuleSource;
+  /** Further public ids this rule stands for, checking the same thing. */
+  readonly covers?: readonly string[];
+  /** The requirement, phrased so that it reads as both a check and a failure: "… must …". */
+  readonly title: string;
+  /** Resource types checked. */
+  readonly resourceTypes: readonly string[];
+  /** Attributes checked, comma-separated, in azurerm 4.x / kubernetes 2.x names (nested blocks dotted). */
+  readonly attribute: string;
+  readonly severity: Severity;
+  /** What to change to comply. */
+  readonly fix: string;
+  /** Why the rule matters, for help/policy.md. */
+  readonly rationale: string;
+  check(resource: TerraformResource, document: TerraformDocument): Verdict;
+}
+
+/** A rule that failed on a resource. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  /** Construct path of the resource. */
+  readonly path: string;
+  /** Terraform address of the resource. */
+  readonly address: string;
+  readonly title: string;
+  readonly fix: string;
+  /** What was found instead of what the rule requires. */
+  readonly found: string;
+  /** `<id> <construct path>: <title> — <fix>`. */
+  readonly message: string;
+}
+
+/** A failure accepted by a suppression. */
+export interface SuppressedFinding extends Finding {
+  readonly reason: string;
+}
+
+/** A rule that held on a resource. */
+export interface PassedCheck {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly path: string;
+  readonly address: string;
+  readonly title: string;
+}
+
+export interface PolicyResult {
+  /** Failures not suppressed: errors fail synthesis, warnings are reported. */
+  readonly findings: readonly Finding[];
+  readonly suppressed: readonly SuppressedFinding[];
+  readonly passed: readonly PassedCheck[];
+  /** Suppressions that matched no failure: candidates for removal. */
+  readonly unusedSuppressions: readonly Suppression[];
+}
+
+/** How a rule fared on a whole stack. */
+export type RuleOutcome = "passed" | "failed" | "suppressed" | "not applicable";
