@@ -53,6 +53,14 @@ describe("the app (main.ts)", () => {
     expect(fs.readdirSync(cwd)).toEqual(["strict.yaml"]);
   });
 
+  test("synthesizes on a machine without Terraform on the PATH", () => {
+    const cwd = dir();
+    const run = runApp(cwd, { PATH: path.dirname(process.execPath) });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(fs.existsSync(path.join(cwd, STACK_FILE))).toBe(true);
+  });
+
   test("honours the article's environment variables", () => {
     const cwd = dir();
     expect(runApp(cwd, { RANDOM_ID: "c0ffee", CLUSTER_NAME: "aks-{suffix}" }).status).toBe(0);
