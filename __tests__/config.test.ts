@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigError, formatProblem } from "../lib/config/errors";
-import { loadConfig, resolveConfig } from "../lib/config/load";
+import { findDuplicateJsonKey, loadConfig, resolveConfig } from "../lib/config/load";
 import { ARTICLE_SUPPRESSIONS } from "../lib/policy/article-exceptions";
 
 let dir: string;
@@ -171,8 +171,14 @@ describe("configuration files that are not configuration", () => {
 
   test("fails when a JSON file gives a key twice, instead of keeping the last", () => {
     expect(fileProblems(write("twice.json", '{"location": "eastus", "location": "westus"}'))).toEqual([
-      expect.stringMatching(/^AKS_WI_CONFIG: is not valid JSON at line 1, column \d+: Map keys must be unique/),
+      'AKS_WI_CONFIG: is not valid JSON at line 1, column 24: Map keys must be unique ("location" is given twice) (got "twice.json"); fix the JSON syntax',
     ]);
+  });
+
+  test("finds a key given twice in nested JSON objects, and not across objects or in strings", () => {
+    expect(findDuplicateJsonKey('{"a": {"b": 1, "c": "\\"b\\"", "b": 2}}')).toEqual({ key: "b", line: 1, column: 30 });
+    expect(findDuplicateJsonKey('[{"a": 1}, {"a": 2}]')).toBeUndefined();
+    expect(findDuplicateJsonKey('{"a": ["a", "a"], "b": {"a": 1}}')).toBeUndefined();
   });
 
   test("reads a JSON file that starts with a byte-order mark", () => {

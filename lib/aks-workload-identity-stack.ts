@@ -72,6 +72,7 @@ export class AksWorkloadIdentityStack extends TerraformStack {
   public readonly cluster: IOidcIssuer & { readonly clusterId: string };
   public readonly keyVault: RbacKeyVault;
   public readonly identities: readonly FederatedIdentity[];
+  private rendered?: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, props: AksWorkloadIdentityStackProps) {
     super(scope, id);
@@ -79,7 +80,7 @@ export class AksWorkloadIdentityStack extends TerraformStack {
 
     this.configureBackend(config.backend, id);
     // Checked on the synthesized resources at synth: unsuppressed errors fail it.
-    applyPolicy(this, { suppressions: config.policy.suppressions });
+    applyPolicy(this, { suppressions: config.policy.suppressions, render: () => (this.rendered = super.toTerraform()) });
     new AzurermProvider(this, "azurerm", { features: [{}] });
     new RandomProvider(this, "random");
     new TimeProvider(this, "time");
@@ -184,6 +185,17 @@ export class AksWorkloadIdentityStack extends TerraformStack {
         client_id: identity.clientId,
       })),
     });
+  }
+
+  /**
+   * The policy check renders the stack while validating; synthesis, which renders it right after,
+   * takes that result instead of rendering again (a third of synthesis at 1000 workloads).
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  public toTerraform(): any {
+    const rendered = this.rendered ?? super.toTerraform();
+    this.rendered = undefined;
+    return rendered;
   }
 
   private configureBackend(backend: BackendConfig, stackId: string): void {

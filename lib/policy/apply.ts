@@ -14,6 +14,12 @@ export interface ApplyPolicyOptions {
    * @default RULES, every rule of help/policy.md
    */
   readonly rules?: readonly PolicyRule[];
+  /**
+   * Renders the stack's Terraform JSON for the check; a stack can remember the result to hand it
+   * to synthesis instead of rendering twice.
+   * @default - `stack.toTerraform()`
+   */
+  readonly render?: () => Record<string, unknown>;
 }
 
 /** Construct id of the element that records the suppressions in the synthesized JSON. */
@@ -48,7 +54,7 @@ export function applyPolicy(stack: TerraformStack, options: ApplyPolicyOptions):
   const warned = new Set<string>();
   stack.node.addValidation({
     validate: () => {
-      const result = evaluatePolicy(stack.toTerraform(), suppressions, rules);
+      const result = evaluatePolicy(options.render ? options.render() : stack.toTerraform(), suppressions, rules);
       warn(stack, result.findings.filter((f) => f.severity === "warning" && !warned.has(f.message)), warned);
       return errorsOf(result).map((f) => f.message);
     },
