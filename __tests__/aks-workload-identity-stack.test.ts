@@ -10,6 +10,9 @@ import { PodV1 } from "@cdktf/provider-kubernetes/lib/pod-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Id } from "@cdktf/provider-random/lib/id";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { Testing, TerraformStack } from "cdktf";
+import { AksWorkloadIdentityStack, DEFAULT_STACK_NAME } from "../lib/aks-workload-identity-stack";
+import { resolveConfig } from "../lib/config/load";
 import { onlyResource, ref, resources, synthApp } from "./helpers";
 
 const HEX = "${random_id.Suffix.hex}";
@@ -169,5 +172,17 @@ describe("AksWorkloadIdentityStack configured", () => {
     expect(readers).toHaveLength(2);
     expect(onlyResource(tf, "kubernetes_pod_v1").metadata.namespace).toMatch(/Workload-id-team-a_ServiceAccount/);
     expect(tf.output.workloads.value).toHaveLength(2);
+  });
+});
+
+describe("AksWorkloadIdentityStack beside other stacks", () => {
+  test("synthesizes the same resources when the app has a second stack (cdktf's full preparing pass runs then)", () => {
+    const alone = synthApp({ suffix: "abc123" }).tf;
+    const app = Testing.app();
+    const stack = new AksWorkloadIdentityStack(app, DEFAULT_STACK_NAME, { config: resolveConfig({ suffix: "abc123" }).config });
+    new TerraformStack(app, "other");
+    stack.prepareStack();
+    const together = JSON.parse(Testing.synth(stack, true));
+    expect(together.resource).toEqual(alone.resource);
   });
 });
