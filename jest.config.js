@@ -1,6 +1,9 @@
 /** Unit tests: synthesis and configuration, no Terraform CLI. */
 module.exports = {
   testEnvironment: "node",
+  // jest's default is one worker fewer than there are cores: one worker on a 2-core machine. Its own
+  // process only waits for the workers, so use every core (42 s instead of 54 s for the unit suite).
+  maxWorkers: "100%",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/__tests__/terraform/"],
