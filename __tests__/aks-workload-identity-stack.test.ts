@@ -186,3 +186,12 @@ describe("AksWorkloadIdentityStack beside other stacks", () => {
     expect(together.resource).toEqual(alone.resource);
   });
 });
+
+describe("AksWorkloadIdentityStack rendering", () => {
+  test("never hands out a render from an earlier validation (HCL synthesis, then a change)", () => {
+    const stack = new AksWorkloadIdentityStack(Testing.app(), DEFAULT_STACK_NAME, { config: resolveConfig({ suffix: "abc123" }).config });
+    Testing.synthHcl(stack, true);
+    stack.addOverride("terraform.required_version", ">= 1.11");
+    expect(JSON.parse(Testing.synth(stack)).terraform.required_version).toBe(">= 1.11");
+  });
+});

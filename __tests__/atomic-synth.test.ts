@@ -40,7 +40,10 @@ describe("synthAtomically", () => {
     synthAtomically(outdir, stackWithOutput("one"));
     fs.mkdirSync(path.join(outdir, "stacks", "demo", ".terraform"));
     fs.writeFileSync(path.join(outdir, "stacks", "demo", ".terraform", "keep"), "init state");
+    // Left from an HCL synthesis: Terraform would read it beside cdk.tf.json.
+    fs.writeFileSync(path.join(outdir, "stacks", "demo", "cdk.tf"), "# stale");
     synthAtomically(outdir, stackWithOutput("two"));
+    expect(fs.existsSync(path.join(outdir, "stacks", "demo", "cdk.tf"))).toBe(false);
     expect(JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "demo", "cdk.tf.json"), "utf8")).output.v.value).toBe("two");
     expect(fs.readFileSync(path.join(outdir, "stacks", "demo", ".terraform", "keep"), "utf8")).toBe("init state");
     expect(fs.readdirSync(path.dirname(outdir))).toEqual(["cdktf.out"]);

@@ -175,6 +175,12 @@ describe("diagnose and maskSecrets", () => {
     expect(maskSecrets("value Hello! again", ["Hello!"])).toBe("value **** again");
   });
 
+  test("wait through a single ErrImagePull, which the kubelet retries, and fail on back-off", () => {
+    const base = { ready: false, phase: "Pending", env: { SECRET_NAME: "s", AZURE_CLIENT_ID: "c", AZURE_FEDERATED_TOKEN_FILE: "f" } };
+    expect(diagnose({ ...base, waiting: { reason: "ErrImagePull" } }, "", "s").kind).toBe("wait");
+    expect(diagnose({ ...base, waiting: { reason: "ImagePullBackOff" } }, "", "s")).toMatchObject({ kind: "fail", cause: "image-pull" });
+  });
+
   test("wait for a pod that is still starting", () => {
     expect(diagnose({ ready: false, phase: "Pending", env: { SECRET_NAME: "s", AZURE_CLIENT_ID: "c", AZURE_FEDERATED_TOKEN_FILE: "f" } }, "", "s")).toEqual({
       kind: "wait",

@@ -73,6 +73,7 @@ export class AksWorkloadIdentityStack extends TerraformStack {
   public readonly keyVault: RbacKeyVault;
   public readonly identities: readonly FederatedIdentity[];
   private rendered?: Record<string, unknown>;
+  private synthesizing = false;
 
   constructor(scope: Construct, id: string, props: AksWorkloadIdentityStackProps) {
     super(scope, id);
@@ -80,7 +81,14 @@ export class AksWorkloadIdentityStack extends TerraformStack {
 
     this.configureBackend(config.backend, id);
     // Checked on the synthesized resources at synth: unsuppressed errors fail it.
-    applyPolicy(this, { suppressions: config.policy.suppressions, render: () => (this.rendered = super.toTerraform()) });
+    applyPolicy(this, {
+      suppressions: config.policy.suppressions,
+      render: () => {
+        const rendered = super.toTerraform();
+        if (this.synthesizing) this.rendered = rendered;
+        return rendered;
+      },
+    });
     new AzurermProvider(this, "azurerm", { features: [{}] });
     new RandomProvider(this, "random");
     new TimeProvider(this, "time");
@@ -188,14 +196,26 @@ export class AksWorkloadIdentityStack extends TerraformStack {
   }
 
   /**
-   * The policy check renders the stack while validating; synthesis, which renders it right after,
-   * takes that result instead of rendering again (a third of synthesis at 1000 workloads).
+   * Within `App.synth` (which alone calls `prepareStack`), the policy check renders the stack while
+   * validating, and synthesis, which renders it right after, takes that result instead of rendering
+   * again (a third of synthesis at 1000 workloads). Any other render starts afresh.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   public toTerraform(): any {
     const rendered = this.rendered ?? super.toTerraform();
-    this.rendered = undefined;
+    this.forgetRender();
     return rendered;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  public toHclTerraform(): any {
+    this.forgetRender();
+    return super.toHclTerraform();
+  }
+
+  private forgetRender(): void {
+    this.rendered = undefined;
+    this.synthesizing = false;
   }
 
   /**
@@ -204,7 +224,9 @@ export class AksWorkloadIdentityStack extends TerraformStack {
    * itself, so when it is the app's only stack that pass is skipped; beside other stacks it runs.
    */
   public prepareStack(): void {
-    const stacks = this.node.root.node.children.filter((c) => TerraformStack.isStack(c));
+    this.forgetRender();
+    this.synthesizing = true;
+    const stacks = this.node.root.node.findAll().filter((c) => TerraformStack.isStack(c));
     if (stacks.length === 1) this.ensureBackendExists();
     else super.prepareStack();
   }

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 
@@ -14,13 +15,15 @@ export function synthAtomically(outdir: string, build: (app: App) => void): void
   const parent = path.dirname(outdir);
   fs.mkdirSync(parent, { recursive: true });
   removeAbandonedStaging(outdir);
-  const staging = path.join(parent, `.${path.basename(outdir)}${STAGING_MARK}${process.pid}`);
-  fs.rmSync(staging, { recursive: true, force: true });
+  // Host and pid name the owner (for clean-up after a kill); the random part keeps two containers
+  // that share the directory, and may share pids, apart.
+  const staging = fs.mkdtempSync(path.join(parent, `${stagingPrefix(outdir)}${process.pid}-`));
   try {
     const app = new App({ outdir: staging });
     build(app);
     app.synth();
     const files = listFiles(staging).sort((a, b) => Number(a === "manifest.json") - Number(b === "manifest.json"));
+    removeReplacedOutput(staging, outdir);
     for (const file of files) {
       const target = path.join(outdir, file);
       fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -31,12 +34,30 @@ export function synthAtomically(outdir: string, build: (app: App) => void): void
   }
 }
 
-/** Staging directories left by runs that were killed: their process no longer exists. */
+function stagingPrefix(outdir: string): string {
+  return `.${path.basename(outdir)}${STAGING_MARK}${os.hostname()}-`;
+}
+
+/**
+ * Synthesized files of a stack that this synthesis does not write again (cdk.tf.json after a
+ * switch to HCL, or the reverse): Terraform would read both. Other files stay (.terraform, locks).
+ */
+function removeReplacedOutput(staging: string, outdir: string): void {
+  const stacks = path.join(staging, "stacks");
+  if (!fs.existsSync(stacks)) return;
+  for (const stack of fs.readdirSync(stacks)) {
+    for (const file of ["cdk.tf.json", "cdk.tf", "metadata.json"]) {
+      if (!fs.existsSync(path.join(stacks, stack, file))) fs.rmSync(path.join(outdir, "stacks", stack, file), { force: true });
+    }
+  }
+}
+
+/** Staging directories this host's killed runs left: their process no longer exists. */
 function removeAbandonedStaging(outdir: string): void {
-  const prefix = `.${path.basename(outdir)}${STAGING_MARK}`;
+  const prefix = stagingPrefix(outdir);
   for (const entry of fs.readdirSync(path.dirname(outdir))) {
     if (!entry.startsWith(prefix)) continue;
-    const pid = Number(entry.slice(prefix.length));
+    const pid = Number(entry.slice(prefix.length).split("-")[0]);
     if (Number.isInteger(pid) && pid !== process.pid && !isRunning(pid)) {
       fs.rmSync(path.join(path.dirname(outdir), entry), { recursive: true, force: true });
     }

@@ -53,7 +53,8 @@ const SUCCESS = "successfully got secret";
 /** Decides from the pod and its log whether the chain works, cannot work, or may still work. */
 export function diagnose(pod: PodView | undefined, log: string, expectedSecretName: string): Verdict {
   if (!pod) return { kind: "wait", cause: "pod-missing", detail: "pod not found" };
-  if (pod.waiting && /ErrImagePull|ImagePullBackOff|InvalidImageName/.test(pod.waiting.reason)) {
+  // ErrImagePull alone may be a blip the kubelet retries; back-off means the retries failed too.
+  if (pod.waiting && /ImagePullBackOff|InvalidImageName/.test(pod.waiting.reason)) {
     return { kind: "fail", cause: "image-pull", detail: `${pod.waiting.reason}: ${pod.waiting.message ?? ""}`.trim() };
   }
   if (pod.unschedulable !== undefined) return { kind: "wait", cause: "not-scheduled", detail: pod.unschedulable };
@@ -66,7 +67,8 @@ export function diagnose(pod: PodView | undefined, log: string, expectedSecretNa
   if (log.includes(SUCCESS)) return { kind: "pass", detail: SUCCESS };
   if (!pod.ready) return { kind: "wait", cause: "starting", detail: `phase ${pod.phase ?? "unknown"}, not ready` };
   if (log.includes("AADSTS70021")) return { kind: "wait", cause: "federation-not-propagated", detail: lastLineWith(log, "AADSTS70021") };
-  if (/ForbiddenByRbac|\b403\b/.test(log)) return { kind: "wait", cause: "rbac-not-propagated", detail: lastLineWith(log, /ForbiddenByRbac|\b403\b/) };
+  const forbidden = /ForbiddenByRbac|RESPONSE 403|403 Forbidden/;
+  if (forbidden.test(log)) return { kind: "wait", cause: "rbac-not-propagated", detail: lastLineWith(log, forbidden) };
   return { kind: "wait", cause: "no-result-yet", detail: "no result in the log yet" };
 }
 

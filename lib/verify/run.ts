@@ -34,7 +34,9 @@ function parseArgs(argv: readonly string[], cwd: string): Options | string {
     i++;
     if (flag === "--timeout" || flag === "--interval") {
       const seconds = Number(value);
-      if (!Number.isFinite(seconds) || seconds < 0) return `${flag} must be a number of seconds, not ${JSON.stringify(value)}`;
+      if (!Number.isFinite(seconds) || seconds < 0 || (flag === "--interval" && seconds === 0)) {
+        return `${flag} must be a ${flag === "--interval" ? "positive " : ""}number of seconds, not ${JSON.stringify(value)}`;
+      }
       options[flag === "--timeout" ? "timeoutSeconds" : "intervalSeconds"] = seconds;
     } else if (flag === "--outputs") options.outputsFile = path.resolve(cwd, value);
     else if (flag === "--stack") options.stackDir = path.resolve(cwd, value);
