@@ -101,8 +101,9 @@ async function verify(scenario: Scenario, extraArgs: string[] = []): Promise<{ c
   return { code, stdout, stderr };
 }
 
+// Each scenario has its own server and CLI process; most of their time is waiting, so they overlap.
 describe("npm run verify", () => {
-  test("passes when the pod logs that it got the secret, and masks the secret's value", async () => {
+  test.concurrent("passes when the pod logs that it got the secret, and masks the secret's value", async () => {
     const result = await verify({ pod: () => pod(), log: () => SUCCESS_LOG });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('"successfully got secret" secret="****"');
@@ -110,32 +111,32 @@ describe("npm run verify", () => {
     expect(result.stdout + result.stderr).not.toContain("Hello!");
   });
 
-  test("waits through AADSTS70021 while the federated credential propagates, then passes", async () => {
+  test.concurrent("waits through AADSTS70021 while the federated credential propagates, then passes", async () => {
     const result = await verify({ pod: () => pod(), log: (n) => (n < 3 ? AADSTS : AADSTS + SUCCESS_LOG) });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("waiting: ");
     expect(result.stdout).toContain("AADSTS70021");
   });
 
-  test("times out with exit 2 and the issuer fix when AADSTS70021 persists", async () => {
+  test.concurrent("times out with exit 2 and the issuer fix when AADSTS70021 persists", async () => {
     const result = await verify({ pod: () => pod(), log: () => AADSTS });
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/TIMEOUT after 1s \(federation-not-propagated\): AADSTS70021: .*trailing '\/'/);
   });
 
-  test("times out with the RBAC propagation fix on 403 ForbiddenByRbac", async () => {
+  test.concurrent("times out with the RBAC propagation fix on 403 ForbiddenByRbac", async () => {
     const result = await verify({ pod: () => pod(), log: () => FORBIDDEN });
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/TIMEOUT after 1s \(rbac-not-propagated\): 403 ForbiddenByRbac: .*up to ten minutes/);
   });
 
-  test("fails at once when the webhook did not inject the identity", async () => {
+  test.concurrent("fails at once when the webhook did not inject the identity", async () => {
     const result = await verify({ pod: () => pod({ injected: false }), log: () => "" });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/FAIL \(webhook-not-injected\): .*azure\.workload\.identity\/use/);
   });
 
-  test("fails at once on an image pull error", async () => {
+  test.concurrent("fails at once on an image pull error", async () => {
     const waiting = { reason: "ImagePullBackOff", message: 'Back-off pulling image "ghcr.io/nope"' };
     const result = await verify({ pod: () => pod({ ready: false, waiting }), log: () => "" });
     expect(result.code).toBe(1);
@@ -143,26 +144,26 @@ describe("npm run verify", () => {
     expect(result.stdout).toContain("FAIL (image-pull): The image cannot be pulled.");
   });
 
-  test("times out explaining why the pod is not scheduled", async () => {
+  test.concurrent("times out explaining why the pod is not scheduled", async () => {
     const result = await verify({ pod: () => pod({ ready: false, unschedulable: "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector." }), log: () => "" });
     expect(result.code).toBe(2);
     expect(result.stdout).toContain("waiting: 0/1 nodes are available");
     expect(result.stdout).toContain("TIMEOUT after 1s (not-scheduled)");
   });
 
-  test("times out when the pod does not exist", async () => {
+  test.concurrent("times out when the pod does not exist", async () => {
     const result = await verify({ pod: () => undefined, log: () => "" });
     expect(result.code).toBe(2);
     expect(result.stdout).toContain("TIMEOUT after 1s (pod-missing)");
   });
 
-  test("fails when the pod reads another secret than the stack's output", async () => {
+  test.concurrent("fails when the pod reads another secret than the stack's output", async () => {
     const result = await verify({ pod: () => pod({ secretName: "old-secret" }), log: () => SUCCESS_LOG });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('SECRET_NAME is "old-secret", expected "my-secretabc123"');
   });
 
-  test("exits 3 on a usage error, without a stack trace", async () => {
+  test.concurrent("exits 3 on a usage error, without a stack trace", async () => {
     const result = await verify({ pod: () => pod(), log: () => SUCCESS_LOG }, ["--timeout", "soon"]);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^verify: --timeout must be a number of seconds, not "soon"\nusage: /);
