@@ -1,9 +1,7 @@
 import { explainConfig } from "../lib/app/explain";
+import { ignoreClosedStdout } from "../lib/private/quiet-pipe";
 
-// `npm run config | head` closes the pipe early; that is not an error.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-});
+ignoreClosedStdout();
 
 process.exitCode = explainConfig({
   env: process.env,

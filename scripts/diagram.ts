@@ -1,10 +1,8 @@
 import * as fs from "fs";
 import { identityDiagram, SYNTHESIZED_STACK_JSON } from "../lib/review/diagram";
+import { ignoreClosedStdout } from "../lib/private/quiet-pipe";
 
-// `npm run diagram | head` closes the pipe early; that is not an error.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-});
+ignoreClosedStdout();
 
 function fail(message: string): number {
   process.stderr.write(`diagram: ${message}\n`);

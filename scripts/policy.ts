@@ -1,8 +1,6 @@
 import { runPolicyReport } from "../lib/policy/report";
+import { ignoreClosedStdout } from "../lib/private/quiet-pipe";
 
-// `npm run policy | head` closes the pipe early; that is not an error.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-});
+ignoreClosedStdout();
 
 process.exitCode = runPolicyReport({ args: process.argv.slice(2), cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr });

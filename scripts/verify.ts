@@ -1,8 +1,7 @@
 import { runVerify } from "../lib/verify/run";
+import { ignoreClosedStdout } from "../lib/private/quiet-pipe";
 
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-});
+ignoreClosedStdout();
 
 runVerify(process.argv.slice(2), { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr }).then((code) => {
   process.exitCode = code;
