@@ -137,6 +137,34 @@ describe("existing and adopted resources", () => {
     ]);
   });
 
+  test("fail the plan when the existing cluster runs no workload-identity webhook, naming the az flag", () => {
+    const { tf } = synthApp(existing);
+    const webhook = Object.values(tf.data.kubernetes_resources as Record<string, Block>);
+    expect(webhook).toHaveLength(1);
+    expect(webhook[0]).toMatchObject({
+      api_version: "admissionregistration.k8s.io/v1",
+      kind: "MutatingWebhookConfiguration",
+      field_selector: "metadata.name=azure-wi-webhook-mutating-webhook-configuration",
+    });
+    expect(webhook[0].depends_on).toBeUndefined(); // checked at plan time
+    expect(webhook[0].lifecycle.postcondition).toEqual([
+      {
+        condition: "${try(length(self.objects) > 0, false)}",
+        error_message: expect.stringContaining("az aks update --resource-group rg-platform --name aks-platform --enable-workload-identity"),
+      },
+    ]);
+  });
+
+  test("read the webhook only after the deployer's cluster role when local accounts are off; skip it when workload identity is off", () => {
+    const hardened = synthApp({ ...existing, cluster: { ...existing.cluster, localAccountsDisabled: true } }).tf;
+    const [webhook] = Object.values(hardened.data.kubernetes_resources as Record<string, Block>);
+    expect(webhook.depends_on).toEqual([expect.stringMatching(/^time_sleep\./)]);
+    const off = synthApp({ ...existing, cluster: { ...existing.cluster, workloadIdentityEnabled: false }, verificationPod: { enabled: false } }).tf;
+    expect(off.data.kubernetes_resources).toBeUndefined();
+    // A cluster created here needs no such question.
+    expect(synthApp({ suffix: "abc123" }).tf.data?.kubernetes_resources).toBeUndefined();
+  });
+
   test("connect the kubernetes provider and the credentials to the existing cluster", () => {
     const { tf } = synthApp(existing);
     const id = Object.keys(tf.data.azurerm_kubernetes_cluster)[0];

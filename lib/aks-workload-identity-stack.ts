@@ -127,6 +127,10 @@ export class AksWorkloadIdentityStack extends TerraformStack {
           [new RoleAssignment(this, "DeployerClusterAdmin", { scope: cluster.clusterId, roleDefinitionName: AKS_RBAC_CLUSTER_ADMIN_ROLE, principalId: deployer.objectId })],
         )
       : [];
+    // An existing cluster is asked whether its workload-identity webhook runs (azurerm cannot tell).
+    if (cluster instanceof ExistingAksOidcCluster && config.cluster.workloadIdentityEnabled) {
+      cluster.requireWorkloadIdentity({ dependsOn: kubernetesReady });
+    }
 
     // The article's `az keyvault secret set --value Hello!` would put the value in shell history,
     // and a Terraform `value` in the configuration, plan and state. An ephemeral variable written

@@ -1,4 +1,6 @@
 import { DataAzurermKubernetesCluster } from "@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster";
+import { DataKubernetesResources } from "@cdktf/provider-kubernetes/lib/data-kubernetes-resources";
+import { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { IOidcIssuer, KubernetesConnection } from "./interfaces";
 import { kubernetesConnection } from "./private/kubelogin";
@@ -16,10 +18,16 @@ export interface ExistingAksOidcClusterProps {
 }
 
 /**
+ * The mutating webhook that AKS installs in kube-system when workload identity is on (the same name
+ * when the webhook is installed by hand). It puts the token volume and AZURE_* variables into pods.
+ */
+export const WORKLOAD_IDENTITY_WEBHOOK = "azure-wi-webhook-mutating-webhook-configuration";
+
+/**
  * An AKS cluster that already exists, looked up by name. The plan fails with the `az aks update`
- * command that fixes it when the cluster's OIDC issuer is off. (azurerm's data source does not
- * report whether workload identity is on; `az aks show --query securityProfile.workloadIdentity`
- * does, and a verification pod that gets no token shows it too.)
+ * command that fixes it when the cluster's OIDC issuer is off, and, once `requireWorkloadIdentity`
+ * is called, when the cluster runs no workload-identity webhook. (azurerm's data source does not
+ * report whether workload identity is on, so that is asked of the cluster itself.)
  */
 export class ExistingAksOidcCluster extends Construct implements IOidcIssuer {
   public readonly oidcIssuerUrl: string;
@@ -28,8 +36,11 @@ export class ExistingAksOidcCluster extends Construct implements IOidcIssuer {
   /** Client-certificate credentials from the cluster's `kube_config`, decoded for a Kubernetes provider. */
   public readonly kubernetesConnection: KubernetesConnection;
 
+  private readonly props: ExistingAksOidcClusterProps;
+
   constructor(scope: Construct, id: string, props: ExistingAksOidcClusterProps) {
     super(scope, id);
+    this.props = props;
     const cluster = new DataAzurermKubernetesCluster(this, "Cluster", {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
@@ -48,5 +59,35 @@ export class ExistingAksOidcCluster extends Construct implements IOidcIssuer {
     this.clusterName = cluster.name;
     this.clusterId = cluster.id;
     this.kubernetesConnection = kubernetesConnection(cluster.kubeConfig.get(0), props.localAccountsDisabled);
+  }
+
+  /**
+   * Fails the plan when the cluster has no workload-identity webhook: pods labelled
+   * `azure.workload.identity/use` would then start without a token. Reads the cluster's
+   * MutatingWebhookConfigurations through `provider` (the stack's Kubernetes provider by default).
+   * Pass `dependsOn` when Terraform gains the right to read them in this same apply (a role
+   * assignment on a cluster without local accounts): the read then waits for it, and the check
+   * moves from plan to apply.
+   */
+  public requireWorkloadIdentity(options: { readonly provider?: TerraformProvider; readonly dependsOn?: ITerraformDependable[] } = {}): DataKubernetesResources {
+    const { name, resourceGroupName } = this.props;
+    return new DataKubernetesResources(this, "WorkloadIdentityWebhook", {
+      provider: options.provider,
+      dependsOn: options.dependsOn?.length ? options.dependsOn : undefined,
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "MutatingWebhookConfiguration",
+      fieldSelector: `metadata.name=${WORKLOAD_IDENTITY_WEBHOOK}`,
+      lifecycle: {
+        postcondition: [
+          {
+            // A null list (nothing read) counts as no webhook.
+            condition: "${try(length(self.objects) > 0, false)}",
+            errorMessage:
+              `AKS cluster ${name} runs no workload identity webhook (${WORKLOAD_IDENTITY_WEBHOOK}), so pods get no ` +
+              `Entra ID token. Enable it: az aks update --resource-group ${resourceGroupName} --name ${name} --enable-workload-identity`,
+          },
+        ],
+      },
+    });
   }
 }
