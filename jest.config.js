@@ -7,6 +7,6 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/__tests__/terraform/"],
-  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  transform: { "^.+\\.ts$": "<rootDir>/scripts/jest-transform.js" },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
 };

@@ -6,7 +6,7 @@ module.exports = {
   maxWorkers: "100%",
   roots: ["<rootDir>/__tests__/terraform"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  transform: { "^.+\\.ts$": "<rootDir>/scripts/jest-transform.js" },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   testTimeout: 300000,
 };

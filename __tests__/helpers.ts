@@ -47,13 +47,13 @@ export const FAKE_ISSUER = { oidcIssuerUrl: "https://eastus.oic.prod-aks.azure.c
 export const FAKE_RESOURCE_GROUP = { name: "rg-test", location: "westeurope" };
 
 /**
- * Runs `fn` with V8's plain stack-trace format. cdktf records a stack trace for every token it
- * makes; under jest each one is source-mapped, which makes a synth ~4x slower. Failures inside
- * `fn` still carry a stack trace, just not a source-mapped one.
+ * Runs `fn` with V8's plain stack-trace format for errors (cheaper than jest's source-mapped one when
+ * `fn` throws and catches many of them), and no frames for cdktf's token records (see setup.ts).
+ * Failures inside `fn` still carry a stack trace, just not a source-mapped one.
  */
 export function withPlainStackTraces<T>(fn: () => T): T {
   const saved = Error.prepareStackTrace;
-  Error.prepareStackTrace = (error, frames) => [String(error), ...frames.map((f) => `    at ${f}`)].join("\n");
+  Error.prepareStackTrace = (error, frames) => (error instanceof Error ? [String(error), ...frames.map((f) => `    at ${f}`)].join("\n") : String(error));
   try {
     return fn();
   } finally {

@@ -4,14 +4,17 @@ import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { diagnose, maskSecrets } from "../lib/verify/diagnose";
+import { ApiPod, runVerify } from "../lib/verify/run";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildApp } = require("../scripts/build-app.js") as { buildApp: () => string };
 const VERIFY = path.join(__dirname, "..", "dist", "verify.js");
 
 /**
- * `npm run verify` against a fake Kubernetes API served on loopback by the test: each scenario
- * answers the pod and log requests in turn, the way a cluster would while things propagate.
+ * `npm run verify` against a fake Kubernetes API: each scenario answers the pod and log requests in
+ * turn, the way a cluster would while things propagate. A few scenarios run the real CLI, with the
+ * official client, against that API served on loopback; the rest run the same code in this process
+ * with the API answering directly (each CLI process spends most of a second loading the client).
  */
 interface Scenario {
   pod: (call: number) => object | undefined;
@@ -101,7 +104,32 @@ async function verify(scenario: Scenario, extraArgs: string[] = []): Promise<{ c
   return { code, stdout, stderr };
 }
 
-// Each scenario has its own server and CLI process; most of their time is waiting, so they overlap.
+/** The same scenario through `runVerify` in this process, the API answering without HTTP. */
+async function verifyInProcess(scenario: Scenario, extraArgs: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const calls = { pod: 0, log: 0 };
+  let stdout = "";
+  let stderr = "";
+  const code = await runVerify(["--outputs", path.join(dir, "outputs.json"), "--interval", "0.05", "--timeout", "1", ...extraArgs], {
+    env: { TF_VAR_keyvault_secret_value: "Hello!" },
+    cwd: dir,
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    connect: async () => ({
+      async readNamespacedPod({ name, namespace }) {
+        const body = name === POD && namespace === NAMESPACE ? scenario.pod(calls.pod++) : undefined;
+        if (body === undefined) throw Object.assign(new Error("HTTP-Code: 404"), { code: 404 });
+        return body as ApiPod;
+      },
+      async readNamespacedPodLog({ name, namespace, container }) {
+        // Any other pod or container has no log (verify reads a missing log as empty, so no throw here).
+        return name === POD && namespace === NAMESPACE && container === "oidc" ? scenario.log(calls.log++) : "";
+      },
+    }),
+  });
+  return { code, stdout, stderr };
+}
+
+// The real CLI: each scenario has its own server and process; most of their time is waiting, so they overlap.
 describe("npm run verify", () => {
   test.concurrent("passes when the pod logs that it got the secret, and masks the secret's value", async () => {
     const result = await verify({ pod: () => pod(), log: () => SUCCESS_LOG });
@@ -118,55 +146,57 @@ describe("npm run verify", () => {
     expect(result.stdout).toContain("AADSTS70021");
   });
 
-  test.concurrent("times out with exit 2 and the issuer fix when AADSTS70021 persists", async () => {
-    const result = await verify({ pod: () => pod(), log: () => AADSTS });
-    expect(result.code).toBe(2);
-    expect(result.stdout).toMatch(/TIMEOUT after 1s \(federation-not-propagated\): AADSTS70021: .*trailing '\/'/);
-  });
-
-  test.concurrent("times out with the RBAC propagation fix on 403 ForbiddenByRbac", async () => {
-    const result = await verify({ pod: () => pod(), log: () => FORBIDDEN });
-    expect(result.code).toBe(2);
-    expect(result.stdout).toMatch(/TIMEOUT after 1s \(rbac-not-propagated\): 403 ForbiddenByRbac: .*up to ten minutes/);
-  });
-
-  test.concurrent("fails at once when the webhook did not inject the identity", async () => {
-    const result = await verify({ pod: () => pod({ injected: false }), log: () => "" });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/FAIL \(webhook-not-injected\): .*azure\.workload\.identity\/use/);
-  });
-
-  test.concurrent("fails at once on an image pull error", async () => {
-    const waiting = { reason: "ImagePullBackOff", message: 'Back-off pulling image "ghcr.io/nope"' };
-    const result = await verify({ pod: () => pod({ ready: false, waiting }), log: () => "" });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain('fail: ImagePullBackOff: Back-off pulling image "ghcr.io/nope"');
-    expect(result.stdout).toContain("FAIL (image-pull): The image cannot be pulled.");
-  });
-
-  test.concurrent("times out explaining why the pod is not scheduled", async () => {
-    const result = await verify({ pod: () => pod({ ready: false, unschedulable: "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector." }), log: () => "" });
-    expect(result.code).toBe(2);
-    expect(result.stdout).toContain("waiting: 0/1 nodes are available");
-    expect(result.stdout).toContain("TIMEOUT after 1s (not-scheduled)");
-  });
-
   test.concurrent("times out when the pod does not exist", async () => {
     const result = await verify({ pod: () => undefined, log: () => "" });
     expect(result.code).toBe(2);
     expect(result.stdout).toContain("TIMEOUT after 1s (pod-missing)");
   });
 
-  test.concurrent("fails when the pod reads another secret than the stack's output", async () => {
-    const result = await verify({ pod: () => pod({ secretName: "old-secret" }), log: () => SUCCESS_LOG });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain('SECRET_NAME is "old-secret", expected "my-secretabc123"');
-  });
-
   test.concurrent("exits 3 on a usage error, without a stack trace", async () => {
     const result = await verify({ pod: () => pod(), log: () => SUCCESS_LOG }, ["--timeout", "soon"]);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^verify: --timeout must be a number of seconds, not "soon"\nusage: /);
+  });
+});
+
+describe("verify's polling and verdicts (in process)", () => {
+  test.concurrent("times out with exit 2 and the issuer fix when AADSTS70021 persists", async () => {
+    const result = await verifyInProcess({ pod: () => pod(), log: () => AADSTS });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/TIMEOUT after 1s \(federation-not-propagated\): AADSTS70021: .*trailing '\/'/);
+  });
+
+  test.concurrent("times out with the RBAC propagation fix on 403 ForbiddenByRbac", async () => {
+    const result = await verifyInProcess({ pod: () => pod(), log: () => FORBIDDEN });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/TIMEOUT after 1s \(rbac-not-propagated\): 403 ForbiddenByRbac: .*up to ten minutes/);
+  });
+
+  test.concurrent("fails at once when the webhook did not inject the identity", async () => {
+    const result = await verifyInProcess({ pod: () => pod({ injected: false }), log: () => "" });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/FAIL \(webhook-not-injected\): .*azure\.workload\.identity\/use/);
+  });
+
+  test.concurrent("fails at once on an image pull error", async () => {
+    const waiting = { reason: "ImagePullBackOff", message: 'Back-off pulling image "ghcr.io/nope"' };
+    const result = await verifyInProcess({ pod: () => pod({ ready: false, waiting }), log: () => "" });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('fail: ImagePullBackOff: Back-off pulling image "ghcr.io/nope"');
+    expect(result.stdout).toContain("FAIL (image-pull): The image cannot be pulled.");
+  });
+
+  test.concurrent("times out explaining why the pod is not scheduled", async () => {
+    const result = await verifyInProcess({ pod: () => pod({ ready: false, unschedulable: "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector." }), log: () => "" });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain("waiting: 0/1 nodes are available");
+    expect(result.stdout).toContain("TIMEOUT after 1s (not-scheduled)");
+  });
+
+  test.concurrent("fails when the pod reads another secret than the stack's output", async () => {
+    const result = await verifyInProcess({ pod: () => pod({ secretName: "old-secret" }), log: () => SUCCESS_LOG });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('SECRET_NAME is "old-secret", expected "my-secretabc123"');
   });
 });
 

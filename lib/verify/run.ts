@@ -11,6 +11,14 @@ export interface VerifyIo {
   readonly cwd: string;
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
+  /** The two calls verify makes of the Kubernetes API; by default the official client with the user's kubeconfig. */
+  readonly connect?: () => Promise<PodApi>;
+}
+
+/** The part of the client's `CoreV1Api` that verify uses. A missing pod rejects with `{ code: 404 }`. */
+export interface PodApi {
+  readNamespacedPod(request: { name: string; namespace: string }): Promise<ApiPod>;
+  readNamespacedPodLog(request: { name: string; namespace: string; container: string }): Promise<string>;
 }
 
 interface Options {
@@ -65,12 +73,20 @@ function readOutputs(options: Options): StackOutputs {
 }
 
 /** The Kubernetes API through the official client, with the user's kubeconfig. */
-async function kubernetes(): Promise<{ readPod(namespace: string, name: string): Promise<PodView | undefined>; readLog(namespace: string, name: string): Promise<string> }> {
+async function officialClient(): Promise<PodApi> {
   // The client is an ES module; this file is CommonJS.
   const k8s = await import("@kubernetes/client-node");
   const config = new k8s.KubeConfig();
   config.loadFromDefault();
-  const api = config.makeApiClient(k8s.CoreV1Api);
+  return config.makeApiClient(k8s.CoreV1Api);
+}
+
+interface PodReader {
+  readPod(namespace: string, name: string): Promise<PodView | undefined>;
+  readLog(namespace: string, name: string): Promise<string>;
+}
+
+function podReader(api: PodApi): PodReader {
   return {
     async readPod(namespace, name) {
       try {
@@ -90,7 +106,8 @@ async function kubernetes(): Promise<{ readPod(namespace: string, name: string):
   };
 }
 
-interface ApiPod {
+/** A pod as the API returns it, reduced to the fields verify reads. */
+export interface ApiPod {
   spec?: { containers?: Array<{ env?: Array<{ name: string; value?: string }> }> };
   status?: {
     phase?: string;
@@ -123,10 +140,10 @@ export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<
     return EXIT.setup;
   }
   let outputs: StackOutputs;
-  let cluster: Awaited<ReturnType<typeof kubernetes>>;
+  let cluster: PodReader;
   try {
     outputs = readOutputs(options);
-    cluster = await kubernetes();
+    cluster = podReader(await (io.connect ?? officialClient)());
   } catch (error) {
     io.stderr.write(`verify: ${(error as Error).message.split("\n")[0]}\n`);
     return EXIT.setup;
