@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential";
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
@@ -13,7 +16,7 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Testing, TerraformStack } from "cdktf";
 import { AksWorkloadIdentityStack, DEFAULT_STACK_NAME } from "../lib/aks-workload-identity-stack";
 import { resolveConfig } from "../lib/config/load";
-import { onlyResource, ref, resources, synthApp } from "./helpers";
+import { onlyResource, ref, resources, synthApp, renderOnlyApp } from "./helpers";
 
 const HEX = "${random_id.Suffix.hex}";
 
@@ -178,18 +181,24 @@ describe("AksWorkloadIdentityStack configured", () => {
 describe("AksWorkloadIdentityStack beside other stacks", () => {
   test("synthesizes the same resources when the app has a second stack (cdktf's full preparing pass runs then)", () => {
     const alone = synthApp({ suffix: "abc123" }).tf;
-    const app = Testing.app();
-    const stack = new AksWorkloadIdentityStack(app, DEFAULT_STACK_NAME, { config: resolveConfig({ suffix: "abc123" }).config });
-    new TerraformStack(app, "other");
-    stack.prepareStack();
-    const together = JSON.parse(Testing.synth(stack, true));
-    expect(together.resource).toEqual(alone.resource);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-two-stacks-"));
+    try {
+      const app = Testing.app({ outdir });
+      new AksWorkloadIdentityStack(app, DEFAULT_STACK_NAME, { config: resolveConfig({ suffix: "abc123" }).config });
+      new TerraformStack(app, "other");
+      app.synth();
+      const together = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", DEFAULT_STACK_NAME, "cdk.tf.json"), "utf8"));
+      expect(Object.keys(together.resource).length).toBeGreaterThan(5);
+      expect(together.resource).toEqual(alone.resource);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
 
 describe("AksWorkloadIdentityStack rendering", () => {
   test("never hands out a render from an earlier validation (HCL synthesis, then a change)", () => {
-    const stack = new AksWorkloadIdentityStack(Testing.app(), DEFAULT_STACK_NAME, { config: resolveConfig({ suffix: "abc123" }).config });
+    const stack = new AksWorkloadIdentityStack(renderOnlyApp(), DEFAULT_STACK_NAME, { config: resolveConfig({ suffix: "abc123" }).config });
     Testing.synthHcl(stack, true);
     stack.addOverride("terraform.required_version", ">= 1.11");
     expect(JSON.parse(Testing.synth(stack)).terraform.required_version).toBe(">= 1.11");

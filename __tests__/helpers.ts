@@ -1,4 +1,7 @@
-import { Testing, TerraformStack } from "cdktf";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { App, Testing, TerraformStack } from "cdktf";
 import { AksWorkloadIdentityStack, DEFAULT_STACK_NAME } from "../lib/aks-workload-identity-stack";
 import { resolveConfig } from "../lib/config/load";
 
@@ -10,17 +13,37 @@ export interface Synthesized {
   readonly stack: AksWorkloadIdentityStack;
 }
 
-/** Synthesizes the app's stack for `raw` (as if read from a file) and `env`, with validations. */
+/**
+ * Synthesizes the app's stack for `raw` (as if read from a file) and `env` the way `npm run synth`
+ * does (App.synth: validations, the security policy, then cdk.tf.json), and returns that file.
+ */
 export function synthApp(raw: unknown = {}, env: Record<string, string> = {}): Synthesized {
   const { config } = resolveConfig(raw, { env });
-  const stack = new AksWorkloadIdentityStack(Testing.app(), DEFAULT_STACK_NAME, { config });
-  const json = Testing.synth(stack, true);
-  return { json, tf: JSON.parse(json), stack };
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-synth-"));
+  try {
+    const app = Testing.app({ outdir });
+    const stack = new AksWorkloadIdentityStack(app, DEFAULT_STACK_NAME, { config });
+    app.synth();
+    const json = fs.readFileSync(path.join(outdir, "stacks", DEFAULT_STACK_NAME, "cdk.tf.json"), "utf8");
+    return { json, tf: JSON.parse(json), stack };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * An app for tests that only render (Testing.synth): they share one output directory, which cdktf
+ * gives only an empty stacks/ folder (Testing.app() makes a new one per call and leaves it behind).
+ */
+export function renderOnlyApp(): App {
+  return Testing.app({ outdir: path.join(os.tmpdir(), "aks-wi-render-only") });
 }
 
 /** Synthesizes whatever `build` adds to a bare stack. */
 export function synthConstructs(build: (stack: TerraformStack) => void): { json: string; tf: Block } {
-  const json = Testing.synthScope((scope) => build(scope as TerraformStack));
+  const stack = new TerraformStack(renderOnlyApp(), "stack");
+  build(stack);
+  const json = Testing.synth(stack);
   return { json, tf: JSON.parse(json) };
 }
 

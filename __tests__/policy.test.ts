@@ -12,7 +12,7 @@ import { evaluatePolicy, ruleOutcomes, rulesPassed } from "../lib/policy/engine"
 import { recordedSuppressions } from "../lib/policy/record";
 import { RULES } from "../lib/policy/rules";
 import { suppressionIdProblems, validateSuppressions } from "../lib/policy/suppressions";
-import { synthApp, withPlainStackTraces } from "./helpers";
+import { synthApp, withPlainStackTraces, renderOnlyApp } from "./helpers";
 
 /** The app's stack for `raw`, as the JSON the policy reads (with construct paths, unlike Testing.synth). */
 function appJson(raw: unknown = {}): unknown {
@@ -200,7 +200,7 @@ describe("validateSuppressions", () => {
 describe("applyPolicy", () => {
   /** A bare stack with a cluster and a vault made straight from provider classes, not this project's constructs. */
   function bareStack(hardened: boolean): TerraformStack {
-    const stack = new TerraformStack(Testing.app(), "bare");
+    const stack = new TerraformStack(renderOnlyApp(), "bare");
     new AzurermProvider(stack, "azurerm", { features: [{}] });
     new KubernetesCluster(stack, "Aks", {
       name: "aks",
@@ -284,7 +284,7 @@ describe("applyPolicy", () => {
   });
 
   test("reports warnings as cdktf warnings on the resource's construct, once however often it synthesizes", () => {
-    const stack = new TerraformStack(Testing.app(), "pods");
+    const stack = new TerraformStack(renderOnlyApp(), "pods");
     new KubernetesProvider(stack, "kubernetes", {});
     const pod = new PodV1(stack, "Pod", { metadata: { name: "p" }, spec: { container: [{ name: "app", image: "nginx" }] } });
     applyPolicy(stack, { suppressions: [] });
@@ -297,7 +297,7 @@ describe("applyPolicy", () => {
   });
 
   test("fails at once, before synthesis, when a suppression has no reason", () => {
-    const stack = new TerraformStack(Testing.app(), "bare");
+    const stack = new TerraformStack(renderOnlyApp(), "bare");
     expect(() => applyPolicy(stack, { suppressions: [{ id: "CKV_AZURE_141", reason: "" }] })).toThrow(
       "Invalid configuration (1 problem):\n" +
         '  - policy.suppressions[0].reason: is required and must not be empty: every exception says why it is acceptable (got ""); write one sentence on what is deliberately omitted and why, or remove the suppression',
