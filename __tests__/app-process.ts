@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { buildApp } = require("../scripts/build-app.js") as { buildApp: () => string };
+const { ensureBuilt } = require("../scripts/build-app.js") as { ensureBuilt: (name: string) => string };
 
 export const STACK_FILE = path.join("cdktf.out", "stacks", "aks-workload-identity", "cdk.tf.json");
 
@@ -19,7 +19,7 @@ let built: string | undefined;
 
 /** Runs the compiled app the way `npm run synth` does, in `cwd`, with only `env` from the article's variables. */
 export function runApp(cwd: string, env: Record<string, string> = {}): AppRun {
-  built ??= buildApp();
+  built ??= ensureBuilt("main");
   const result = spawnSync(process.execPath, [built], { cwd, env: { ...cleanEnv(), ...env }, encoding: "utf8" });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, cwd };
 }

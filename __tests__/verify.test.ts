@@ -7,8 +7,7 @@ import { diagnose, maskSecrets } from "../lib/verify/diagnose";
 import { ApiPod, runVerify } from "../lib/verify/run";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { buildApp } = require("../scripts/build-app.js") as { buildApp: () => string };
-const VERIFY = path.join(__dirname, "..", "dist", "verify.js");
+const { ensureBuilt } = require("../scripts/build-app.js") as { ensureBuilt: (name: string) => string };
 
 /**
  * `npm run verify` against a fake Kubernetes API: each scenario answers the pod and log requests in
@@ -63,8 +62,9 @@ const AADSTS = 'E1128 10:00:00.000000       1 main.go:48] "failed to get secret"
 const FORBIDDEN = 'E1128 10:00:00.000000       1 main.go:48] "failed to get secret" err="GET https://kv.vault.azure.net/secrets/x RESPONSE 403: 403 Forbidden ERROR CODE: Forbidden ForbiddenByRbac"\n';
 
 let dir: string;
+let VERIFY: string;
 beforeAll(() => {
-  buildApp();
+  VERIFY = ensureBuilt("verify");
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-verify-"));
   fs.writeFileSync(
     path.join(dir, "outputs.json"),

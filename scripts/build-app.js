@@ -1,11 +1,21 @@
 // Compiles main.ts and the command scripts, with lib/, into dist/ without type-checking (that is
 // `npm run typecheck`'s job): esbuild takes milliseconds where tsc takes seconds on every synth.
-// Packages stay external, so provider classes still load one resource module at a time.
+//
+// `main` (synthesis) is bundled with cdktf and the provider classes it imports: Node loads one file
+// instead of several hundred modules (0.40 s instead of 0.50 s a synth). Provider classes are still
+// imported one resource module at a time, so the bundle holds only the resources the stack uses.
+// The other commands keep their packages external (verify loads an ES-module client on demand).
+//
+// A build records a hash of each project file it read; `ensureBuilt` skips the build (0.3 s) when
+// none changed. Outputs are written to a temporary name and renamed, so a concurrent run never
+// loads half a file.
+const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
 
 const root = path.join(__dirname, "..");
-const APP = path.join(root, "dist", "main.js");
+const DIST = path.join(root, "dist");
+const APP = path.join(DIST, "main.js");
 const ENTRIES = {
   main: "main.ts",
   config: "scripts/config.ts",
@@ -15,26 +25,75 @@ const ENTRIES = {
   verify: "scripts/verify.ts",
   policy: "scripts/policy.ts",
 };
+const BUNDLED = new Set(["main"]);
 
-/** Builds the named entries (all when none are named): `synth` builds only `main`, 0.2 s less. */
-function buildApp(names = Object.keys(ENTRIES)) {
+const output = (name) => path.join(DIST, `${name}.js`);
+const stampFile = (name) => path.join(DIST, `.${name}.inputs.json`);
+const sha256 = (file) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+
+function checkNames(names) {
   const unknown = names.filter((name) => !(name in ENTRIES));
   if (unknown.length > 0) throw new Error(`build-app: unknown entry ${unknown.join(", ")}; known: ${Object.keys(ENTRIES).join(", ")}`);
-  const entryPoints = Object.fromEntries(
-    names.map((name) => [name, path.join(root, ENTRIES[name])]).filter(([, file]) => fs.existsSync(file)),
-  );
-  require("esbuild").buildSync({
-    entryPoints,
-    outdir: path.join(root, "dist"),
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
-  });
+}
+
+/** What a build of `name` depends on: the project files esbuild read, the lock file, esbuild itself. */
+function stamp(name, inputFiles, esbuildVersion) {
+  const own = inputFiles.filter((f) => !f.split(path.sep).includes("node_modules")).sort();
+  const lock = path.join(root, "package-lock.json");
+  const files = fs.existsSync(lock) ? [...own, lock] : own;
+  return { esbuild: esbuildVersion, output: sha256(output(name)), inputs: files.map((f) => [path.relative(root, f), sha256(f)]) };
+}
+
+/** Builds the named entries (all when none are named). */
+function buildApp(names = Object.keys(ENTRIES)) {
+  checkNames(names);
+  const esbuild = require("esbuild");
+  for (const name of names) {
+    const entry = path.join(root, ENTRIES[name]);
+    if (!fs.existsSync(entry)) continue;
+    const result = esbuild.buildSync({
+      entryPoints: [entry],
+      outfile: output(name),
+      bundle: true,
+      platform: "node",
+      target: "node20",
+      packages: BUNDLED.has(name) ? "bundle" : "external",
+      logLevel: "warning",
+      metafile: true,
+      write: false,
+      absWorkingDir: root,
+    });
+    fs.mkdirSync(DIST, { recursive: true });
+    for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+    const inputs = Object.keys(result.metafile.inputs).map((f) => path.resolve(root, f));
+    writeAtomically(stampFile(name), JSON.stringify(stamp(name, inputs, esbuild.version)));
+  }
   return APP;
 }
 
-module.exports = { buildApp, APP };
+/** Builds `name` unless its output is current: every file it was built from is unchanged. */
+function ensureBuilt(name) {
+  checkNames([name]);
+  try {
+    const recorded = JSON.parse(fs.readFileSync(stampFile(name), "utf8"));
+    const current =
+      recorded.output === sha256(output(name)) &&
+      recorded.inputs.every(([file, hash]) => fs.existsSync(path.join(root, file)) && sha256(path.join(root, file)) === hash) &&
+      recorded.esbuild === require("esbuild/package.json").version;
+    if (current) return output(name);
+  } catch {
+    // no record, or an unreadable one: build
+  }
+  buildApp([name]);
+  return output(name);
+}
+
+function writeAtomically(file, contents) {
+  const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
+  fs.writeFileSync(temporary, contents);
+  fs.renameSync(temporary, file);
+}
+
+module.exports = { buildApp, ensureBuilt, APP, ENTRIES };
 
 if (require.main === module) buildApp(process.argv.length > 2 ? process.argv.slice(2) : undefined);
