@@ -3,12 +3,13 @@ import { setupJest } from "cdktf/lib/testing/adapters/jest";
 setupJest();
 
 /**
- * cdktf records a stack trace for every token it creates, into a plain object rather than an Error
- * (constructs' captureStackTrace), to explain a token that later fails to resolve. jest source-maps
- * every trace it formats, which made those records most of a synth's time in tests. As in the app
- * (lib/private/stack-traces.ts), those records are left without frames; errors keep jest's
- * source-mapped format, so a failing test still points at its TypeScript line.
+ * cdktf records a stack trace for every token it creates, with `Error.captureStackTrace` into a
+ * plain object, to explain a token that later fails to resolve; jest source-maps every trace it
+ * formats, which made those records most of a synth's time in tests. As in the app
+ * (lib/private/stack-traces.ts), a capture into anything but an Error records nothing here. Errors
+ * keep jest's source-mapped stacks, so a failing test still points at its TypeScript line.
  */
-const sourceMapped = Error.prepareStackTrace;
-Error.prepareStackTrace = (error, frames) =>
-  error instanceof Error ? (sourceMapped ? sourceMapped(error, frames) : [String(error), ...frames.map((f) => `    at ${f}`)].join("\n")) : String(error);
+const capture = Error.captureStackTrace;
+Error.captureStackTrace = function captureIntoErrorsOnly(...args: Parameters<typeof capture>): void {
+  if (args[0] instanceof Error) capture.apply(Error, args);
+};

@@ -2,7 +2,7 @@ import * as path from "path";
 import { AksWorkloadIdentityStack, DEFAULT_STACK_NAME } from "../aks-workload-identity-stack";
 import { ConfigError } from "../config/errors";
 import { loadConfig } from "../config/load";
-import { withoutStackTraceFormatting } from "../private/stack-traces";
+import { withoutTokenStackTraces } from "../private/stack-traces";
 import { synthAtomically } from "./atomic-synth";
 
 /** How cdktf begins the error it throws when a construct's validation fails at synth. */
@@ -25,7 +25,7 @@ export function synth(options: SynthOptions): number {
   try {
     const { config } = loadConfig({ env: options.env, cwd: options.cwd });
     const outdir = path.resolve(options.cwd, options.env.CDKTF_OUTDIR || "cdktf.out");
-    withoutStackTraceFormatting(() => synthAtomically(outdir, (app) => new AksWorkloadIdentityStack(app, DEFAULT_STACK_NAME, { config })));
+    withoutTokenStackTraces(() => synthAtomically(outdir, (app) => new AksWorkloadIdentityStack(app, DEFAULT_STACK_NAME, { config })));
     return 0;
   } catch (error) {
     // Configuration errors, and synth-time validations such as the security policy, are the user's

@@ -1,16 +1,20 @@
 /**
- * Runs `fn` without formatting stack traces. cdktf captures a full stack trace for every token it
- * creates (to explain a failed resolution later) and formats each at once; at 1000 workloads that
- * formatting is about a fifth of synthesis. V8 formats an error's `stack` lazily, when it is first
- * read, so an error that escapes `fn` still gets its trace once the formatter is restored. The cost:
- * a token that fails to resolve is reported without the stack where it was created.
+ * Runs `fn` without the stack traces cdktf records for every token it creates. cdktf (like
+ * constructs) records them with `Error.captureStackTrace` into a plain object, only to explain a
+ * token that later fails to resolve; at 1000 workloads capturing and formatting them is about a
+ * fifth of synthesis. Within `fn`, a capture into anything that is not an Error records nothing, and
+ * cdktf keeps an empty trace. Errors keep their stacks: V8 records those itself, and a capture into
+ * an Error (as custom error classes do) still happens.
+ * The cost: a token that fails to resolve is reported without the stack where it was created.
  */
-export function withoutStackTraceFormatting<T>(fn: () => T): T {
-  const saved = Error.prepareStackTrace;
-  Error.prepareStackTrace = (error: Error) => `${error.name}: ${error.message}`;
+export function withoutTokenStackTraces<T>(fn: () => T): T {
+  const capture = Error.captureStackTrace;
+  Error.captureStackTrace = function captureIntoErrorsOnly(...args: Parameters<typeof capture>): void {
+    if (args[0] instanceof Error) capture.apply(Error, args);
+  };
   try {
     return fn();
   } finally {
-    Error.prepareStackTrace = saved;
+    Error.captureStackTrace = capture;
   }
 }
