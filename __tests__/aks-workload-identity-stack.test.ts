@@ -27,6 +27,14 @@ describe("AksWorkloadIdentityStack with the default configuration (the article)"
     expect(json).toMatchSnapshot();
   });
 
+  test("replaces by deleting first: the pod and the secret have fixed names, so a copy cannot be created beside them", () => {
+    const early = Object.values(tf.resource as Record<string, Record<string, { lifecycle?: { create_before_destroy?: boolean } }>>)
+      .flatMap((byName) => Object.values(byName))
+      .filter((r) => r.lifecycle?.create_before_destroy);
+    expect(early).toEqual([]);
+    expect(Object.keys(tf.resource)).toEqual(expect.arrayContaining(["kubernetes_pod_v1", "azurerm_key_vault_secret"]));
+  });
+
   test("draws the article's RANDOM_ID from a 3-byte random_id", () => {
     expect(json).toHaveResourceWithProperties(Id, { byte_length: 3 });
   });

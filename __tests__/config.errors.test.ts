@@ -435,7 +435,7 @@ const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
   ],
   [
     "an existing cluster and vault are named with a random suffix",
-    {cluster: {existing: true},keyVault: {existing: true}},
+    {resourceGroup: {name: "rg-platform", existing: true},cluster: {existing: true},keyVault: {existing: true}},
     {},
     [
       "cluster.name: names an existing resource with a random {suffix}, which is known only after apply (got \"myAKSCluster{suffix}\"); write the resource's actual name, or fix the suffix with `suffix` (or RANDOM_ID)",
@@ -443,8 +443,24 @@ const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
     ],
   ],
   [
+    "an existing cluster and vault would be looked up in the group this stack creates",
+    {suffix: "abc",cluster: {existing: true},keyVault: {existing: true, resourceGroup: "rg-vaults"}},
+    {},
+    [
+      "cluster.existing: finds the cluster in resourceGroup.name, a group this stack creates, so no existing cluster can be in it; set cluster.resourceGroup to the cluster's resource group, or resourceGroup.existing to true",
+    ],
+  ],
+  [
+    "an adopted cluster would be looked up in the group this stack creates",
+    {suffix: "abc",cluster: {importId: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/myResourceGroupabc/providers/Microsoft.ContainerService/managedClusters/myAKSClusterabc"}},
+    {},
+    [
+      "cluster.importId: finds the cluster in resourceGroup.name, a group this stack creates, so no existing cluster can be in it; set cluster.resourceGroup to the cluster's resource group, or resourceGroup.existing to true",
+    ],
+  ],
+  [
     "a cluster is both existing and adopted",
-    {suffix: "abc",cluster: {existing: true,importId: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/myResourceGroupabc/providers/Microsoft.ContainerService/managedClusters/myAKSClusterabc"}},
+    {suffix: "abc",resourceGroup: {existing: true},cluster: {existing: true,importId: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/myResourceGroupabc/providers/Microsoft.ContainerService/managedClusters/myAKSClusterabc"}},
     {},
     [
       "cluster.importId: cannot be combined with cluster.existing: a cluster is either adopted or only looked up (got \"/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/myResourc...); remove one of the two",
@@ -452,7 +468,7 @@ const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
   ],
   [
     "the adopted cluster's id names another cluster",
-    {suffix: "abc",cluster: {importId: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-other/providers/Microsoft.ContainerService/managedClusters/aks-other"}},
+    {suffix: "abc",resourceGroup: {existing: true},cluster: {importId: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-other/providers/Microsoft.ContainerService/managedClusters/aks-other"}},
     {},
     [
       "cluster.importId: names cluster aks-other in group rg-other, but the configuration describes myAKSClusterabc in myResourceGroupabc; importing it would plan its replacement (got \"/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-other/...); set cluster.name (and cluster.resourceGroup) to the adopted cluster's",

@@ -32,11 +32,15 @@ export function synthApp(raw: unknown = {}, env: Record<string, string> = {}): S
 }
 
 /**
- * An app for tests that only render (Testing.synth): they share one output directory, which cdktf
- * gives only an empty stacks/ folder (Testing.app() makes a new one per call and leaves it behind).
+ * An app for tests that only render (Testing.synth): they share one output directory per worker,
+ * which cdktf gives only an empty stacks/ folder (Testing.app() makes a new one per call and leaves
+ * it behind).
  */
 export function renderOnlyApp(): App {
-  return Testing.app({ outdir: path.join(os.tmpdir(), "aks-wi-render-only") });
+  // One per jest worker: cdktf creates the folder without `recursive`, so two workers could race.
+  const outdir = path.join(os.tmpdir(), `aks-wi-render-only-${process.env.JEST_WORKER_ID ?? process.pid}`);
+  fs.mkdirSync(path.join(outdir, "stacks"), { recursive: true });
+  return Testing.app({ outdir });
 }
 
 /** Synthesizes whatever `build` adds to a bare stack. */

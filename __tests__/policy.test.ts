@@ -71,7 +71,7 @@ describe("the article's configuration", () => {
   });
 
   test("with an existing cluster and vault, their rules do not apply: data sources are not configured here", () => {
-    const outcomes = ruleOutcomes(evaluatePolicy(appJson({ suffix: "abc123", cluster: { existing: true }, keyVault: { existing: true } }), ARTICLE_SUPPRESSIONS));
+    const outcomes = ruleOutcomes(evaluatePolicy(appJson({ suffix: "abc123", resourceGroup: { existing: true }, cluster: { existing: true }, keyVault: { existing: true } }), ARTICLE_SUPPRESSIONS));
     expect([...outcomes].filter(([, o]) => o === "not applicable").map(([id]) => id)).toEqual([
       "CKV_AZURE_141",
       "CKV_AZURE_6",

@@ -105,7 +105,7 @@ async function verify(scenario: Scenario, extraArgs: string[] = []): Promise<{ c
 }
 
 /** The same scenario through `runVerify` in this process, the API answering without HTTP. */
-async function verifyInProcess(scenario: Scenario, extraArgs: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function verifyInProcess(scenario: Scenario, extraArgs: string[] = [], beforeLog = () => {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const calls = { pod: 0, log: 0 };
   let stdout = "";
   let stderr = "";
@@ -121,6 +121,7 @@ async function verifyInProcess(scenario: Scenario, extraArgs: string[] = []): Pr
         return body as ApiPod;
       },
       async readNamespacedPodLog({ name, namespace, container }) {
+        beforeLog();
         // Any other pod or container has no log (verify reads a missing log as empty, so no throw here).
         return name === POD && namespace === NAMESPACE && container === "oidc" ? scenario.log(calls.log++) : "";
       },
@@ -160,6 +161,16 @@ describe("npm run verify", () => {
 });
 
 describe("verify's polling and verdicts (in process)", () => {
+  test.concurrent("waits while the log cannot be read yet (the API refuses it until the container starts)", async () => {
+    let logCalls = 0;
+    const result = await verifyInProcess({ pod: () => pod(), log: () => SUCCESS_LOG }, [], () => {
+      if (++logCalls < 3) throw Object.assign(new Error("HTTP-Code: 400"), { code: 400 });
+    });
+    expect(logCalls).toBeGreaterThanOrEqual(3);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("");
+  });
+
   test.concurrent("times out with exit 2 and the issuer fix when AADSTS70021 persists", async () => {
     const result = await verifyInProcess({ pod: () => pod(), log: () => AADSTS });
     expect(result.code).toBe(2);

@@ -137,7 +137,7 @@ describe("existing and adopted resources", () => {
     ]);
   });
 
-  test("fail the plan when the existing cluster runs no workload-identity webhook, naming the az flag", () => {
+  test("fail the plan when the existing cluster has no workload-identity webhook configured, naming the az flag", () => {
     const { tf } = synthApp(existing);
     const webhook = Object.values(tf.data.kubernetes_resources as Record<string, Block>);
     expect(webhook).toHaveLength(1);

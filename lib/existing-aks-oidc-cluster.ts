@@ -26,7 +26,7 @@ export const WORKLOAD_IDENTITY_WEBHOOK = "azure-wi-webhook-mutating-webhook-conf
 /**
  * An AKS cluster that already exists, looked up by name. The plan fails with the `az aks update`
  * command that fixes it when the cluster's OIDC issuer is off, and, once `requireWorkloadIdentity`
- * is called, when the cluster runs no workload-identity webhook. (azurerm's data source does not
+ * is called, when the cluster has no workload-identity webhook configured. (azurerm's data source does not
  * report whether workload identity is on, so that is asked of the cluster itself.)
  */
 export class ExistingAksOidcCluster extends Construct implements IOidcIssuer {
@@ -62,9 +62,11 @@ export class ExistingAksOidcCluster extends Construct implements IOidcIssuer {
   }
 
   /**
-   * Fails the plan when the cluster has no workload-identity webhook: pods labelled
+   * Fails the plan when the cluster has no workload-identity webhook configured: pods labelled
    * `azure.workload.identity/use` would then start without a token. Reads the cluster's
-   * MutatingWebhookConfigurations through `provider` (the stack's Kubernetes provider by default).
+   * MutatingWebhookConfigurations through `provider` (the stack's Kubernetes provider by default), so
+   * the plan needs the API server and the right to list them. It proves the webhook is configured,
+   * not that it is serving; `npm run verify` shows that.
    * Pass `dependsOn` when Terraform gains the right to read them in this same apply (a role
    * assignment on a cluster without local accounts): the read then waits for it, and the check
    * moves from plan to apply.
@@ -83,8 +85,8 @@ export class ExistingAksOidcCluster extends Construct implements IOidcIssuer {
             // A null list (nothing read) counts as no webhook.
             condition: "${try(length(self.objects) > 0, false)}",
             errorMessage:
-              `AKS cluster ${name} runs no workload identity webhook (${WORKLOAD_IDENTITY_WEBHOOK}), so pods get no ` +
-              `Entra ID token. Enable it: az aks update --resource-group ${resourceGroupName} --name ${name} --enable-workload-identity`,
+              `AKS cluster ${name} has no workload identity webhook configured (${WORKLOAD_IDENTITY_WEBHOOK}), so pods get ` +
+              `no Entra ID token. Enable it: az aks update --resource-group ${resourceGroupName} --name ${name} --enable-workload-identity`,
           },
         ],
       },

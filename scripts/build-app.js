@@ -6,9 +6,15 @@
 // imported one resource module at a time, so the bundle holds only the resources the stack uses.
 // The other commands keep their packages external (verify loads an ES-module client on demand).
 //
-// A build records a hash of each project file it read; `ensureBuilt` skips the build (0.3 s) when
-// none changed. Outputs are written to a temporary name and renamed, so a concurrent run never
-// loads half a file.
+// A build records a hash of each project file it read (with this script, tsconfig.json,
+// package.json and package-lock.json), the size and time of each package file, and a hash of its
+// output; `ensureBuilt` skips the build (1 s for the bundle) when all still match. A file saved
+// while a build runs leaves no record, so the next run builds again. Outputs are written to a
+// temporary name and renamed, so a concurrent run never loads half a file.
+//
+// Bundling note: cdktf zips an ARCHIVE TerraformAsset by running its own module file as a script,
+// which cannot work from a bundle. This stack uses no assets; one that does must leave `main`
+// unbundled.
 const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
@@ -36,12 +42,26 @@ function checkNames(names) {
   if (unknown.length > 0) throw new Error(`build-app: unknown entry ${unknown.join(", ")}; known: ${Object.keys(ENTRIES).join(", ")}`);
 }
 
-/** What a build of `name` depends on: the project files esbuild read, the lock file, esbuild itself. */
-function stamp(name, inputFiles, esbuildVersion) {
-  const own = inputFiles.filter((f) => !f.split(path.sep).includes("node_modules")).sort();
-  const lock = path.join(root, "package-lock.json");
-  const files = fs.existsSync(lock) ? [...own, lock] : own;
-  return { esbuild: esbuildVersion, output: sha256(output(name)), inputs: files.map((f) => [path.relative(root, f), sha256(f)]) };
+const BUILD_FILES = [path.join(__dirname, "build-app.js"), "tsconfig.json", "package.json", "package-lock.json"].map((f) => path.resolve(root, f));
+const isPackageFile = (file) => file.split(path.sep).includes("node_modules");
+const packageMark = (file) => {
+  const { size, mtimeMs } = fs.statSync(file);
+  return `${size}:${mtimeMs}`;
+};
+
+/**
+ * What a build of `name` depends on, or undefined when a file changed after `startedMs` (it may have
+ * changed after esbuild read it: record nothing, so the next run builds again).
+ */
+function stamp(inputFiles, outputContents, esbuildVersion, startedMs) {
+  const files = [...new Set([...inputFiles, ...BUILD_FILES])].filter((f) => fs.existsSync(f)).sort();
+  if (files.some((f) => fs.statSync(f).mtimeMs >= startedMs)) return undefined;
+  return {
+    esbuild: esbuildVersion,
+    output: crypto.createHash("sha256").update(outputContents).digest("hex"),
+    inputs: files.filter((f) => !isPackageFile(f)).map((f) => [path.relative(root, f), sha256(f)]),
+    packages: files.filter(isPackageFile).map((f) => [path.relative(root, f), packageMark(f)]),
+  };
 }
 
 /** Builds the named entries (all when none are named). */
@@ -51,6 +71,7 @@ function buildApp(names = Object.keys(ENTRIES)) {
   for (const name of names) {
     const entry = path.join(root, ENTRIES[name]);
     if (!fs.existsSync(entry)) continue;
+    const startedMs = Date.now();
     const result = esbuild.buildSync({
       entryPoints: [entry],
       outfile: output(name),
@@ -64,9 +85,12 @@ function buildApp(names = Object.keys(ENTRIES)) {
       absWorkingDir: root,
     });
     fs.mkdirSync(DIST, { recursive: true });
-    for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+    const [js] = result.outputFiles;
+    fs.rmSync(stampFile(name), { force: true });
+    writeAtomically(js.path, js.contents);
     const inputs = Object.keys(result.metafile.inputs).map((f) => path.resolve(root, f));
-    writeAtomically(stampFile(name), JSON.stringify(stamp(name, inputs, esbuild.version)));
+    const record = stamp(inputs, js.contents, esbuild.version, startedMs);
+    if (record) writeAtomically(stampFile(name), JSON.stringify(record));
   }
   return APP;
 }
@@ -76,9 +100,11 @@ function ensureBuilt(name) {
   checkNames([name]);
   try {
     const recorded = JSON.parse(fs.readFileSync(stampFile(name), "utf8"));
+    const at = (file) => path.join(root, file);
     const current =
       recorded.output === sha256(output(name)) &&
-      recorded.inputs.every(([file, hash]) => fs.existsSync(path.join(root, file)) && sha256(path.join(root, file)) === hash) &&
+      recorded.inputs.every(([file, hash]) => fs.existsSync(at(file)) && sha256(at(file)) === hash) &&
+      recorded.packages.every(([file, mark]) => fs.existsSync(at(file)) && packageMark(at(file)) === mark) &&
       recorded.esbuild === require("esbuild/package.json").version;
     if (current) return output(name);
   } catch {

@@ -626,6 +626,20 @@ class Walker {
         fix: "write the resource's actual name, or fix the suffix with `suffix` (or RANDOM_ID)",
       });
     }
+    // Looked up in the stack's own group: that group must exist too, or the lookup happens in a group
+    // this stack is about to create (whose name may not be known until apply).
+    for (const [at, looked, ownGroup] of [
+      ["cluster.existing", cluster?.existing === true || cluster?.importId !== undefined, cluster?.resourceGroup],
+      ["keyVault.existing", keyVault?.existing === true, keyVault?.resourceGroup],
+    ] as const) {
+      if (!looked || ownGroup !== undefined || resourceGroup?.existing === true) continue;
+      const what = at.split(".")[0] === "cluster" ? "cluster" : "vault";
+      this.report({
+        path: at.startsWith("cluster") && cluster?.importId !== undefined && !cluster.existing ? "cluster.importId" : at,
+        problem: `finds the ${what} in resourceGroup.name, a group this stack creates, so no existing ${what} can be in it`,
+        fix: `set ${at.split(".")[0]}.resourceGroup to the ${what}'s resource group, or resourceGroup.existing to true`,
+      });
+    }
     if (cluster?.existing && cluster.importId !== undefined) {
       this.report({ path: "cluster.importId", value: cluster.importId, problem: "cannot be combined with cluster.existing: a cluster is either adopted or only looked up", fix: "remove one of the two" });
     }

@@ -246,7 +246,7 @@ export const SCHEMA: ObjectField = {
           default: false,
           doc:
             "The cluster exists and is managed elsewhere: look it up. The plan fails, with the `az aks update` flags " +
-            "that fix it, when its OIDC issuer is off or it runs no workload-identity webhook.",
+            "that fix it, when its OIDC issuer is off or it has no workload-identity webhook configured.",
         },
         importId: {
           kind: "string",
