@@ -19,28 +19,30 @@ export interface Synthesized {
  */
 export function synthApp(raw: unknown = {}, env: Record<string, string> = {}): Synthesized {
   const { config } = resolveConfig(raw, { env });
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-synth-"));
-  try {
-    const app = Testing.app({ outdir });
-    const stack = new AksWorkloadIdentityStack(app, DEFAULT_STACK_NAME, { config });
-    app.synth();
-    const json = fs.readFileSync(path.join(outdir, "stacks", DEFAULT_STACK_NAME, "cdk.tf.json"), "utf8");
-    return { json, tf: JSON.parse(json), stack };
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  const outdir = workerOutdir();
+  const file = path.join(outdir, "stacks", DEFAULT_STACK_NAME, "cdk.tf.json");
+  fs.rmSync(file, { force: true }); // never read an earlier synth's file
+  const app = Testing.app({ outdir });
+  const stack = new AksWorkloadIdentityStack(app, DEFAULT_STACK_NAME, { config });
+  app.synth();
+  const json = fs.readFileSync(file, "utf8");
+  return { json, tf: JSON.parse(json), stack };
 }
 
 /**
- * An app for tests that only render (Testing.synth): they share one output directory per worker,
- * which cdktf gives only an empty stacks/ folder (Testing.app() makes a new one per call and leaves
- * it behind).
+ * This jest worker's output directory, reused by every synthesis in it (a new directory per synth,
+ * made and removed, cost a second of the suite). One per worker: cdktf creates its folders without
+ * `recursive`, so two workers sharing one could race.
  */
-export function renderOnlyApp(): App {
-  // One per jest worker: cdktf creates the folder without `recursive`, so two workers could race.
-  const outdir = path.join(os.tmpdir(), `aks-wi-render-only-${process.env.JEST_WORKER_ID ?? process.pid}`);
+function workerOutdir(): string {
+  const outdir = path.join(os.tmpdir(), `aks-wi-test-synth-${process.env.JEST_WORKER_ID ?? process.pid}`);
   fs.mkdirSync(path.join(outdir, "stacks"), { recursive: true });
-  return Testing.app({ outdir });
+  return outdir;
+}
+
+/** An app for tests that only render (Testing.synth); Testing.app() would make a directory per call and leave it. */
+export function renderOnlyApp(): App {
+  return Testing.app({ outdir: workerOutdir() });
 }
 
 /** Synthesizes whatever `build` adds to a bare stack. */
