@@ -1,4 +1,5 @@
 import { setupJest } from "cdktf/lib/testing/adapters/jest";
+import { intoErrorsOnly } from "../lib/private/stack-traces";
 
 setupJest();
 
@@ -9,7 +10,4 @@ setupJest();
  * (lib/private/stack-traces.ts), a capture into anything but an Error records nothing here. Errors
  * keep jest's source-mapped stacks, so a failing test still points at its TypeScript line.
  */
-const capture = Error.captureStackTrace;
-Error.captureStackTrace = function captureIntoErrorsOnly(...args: Parameters<typeof capture>): void {
-  if (args[0] instanceof Error) capture.apply(Error, args);
-};
+Error.captureStackTrace = intoErrorsOnly(Error.captureStackTrace);

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runApp, scratchDir, STACK_FILE } from "../app-process";
-import { terraform } from "./terraform";
+import { OFFLINE, terraform } from "./terraform";
 
 /**
  * Adopting a cluster: the stand-ins cannot import (plans.ts asserts that Terraform gets as far as
@@ -10,7 +10,6 @@ import { terraform } from "./terraform";
  * on, and replace nothing. Offline only: against real providers it would read a real resource group.
  */
 const ROOT = path.join(__dirname, "..", "..");
-const OFFLINE = /filesystem_mirror/.test(process.env.TF_CLI_CONFIG_FILE ? fs.readFileSync(process.env.TF_CLI_CONFIG_FILE, "utf8") : "");
 const SECRET_ENV = { TF_VAR_keyvault_secret_value: "adopt-test-value", TF_VAR_keyvault_additional_secret_values: "{}" };
 
 let project: string;

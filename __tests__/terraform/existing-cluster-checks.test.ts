@@ -5,14 +5,13 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { App, TerraformStack, Testing } from "cdktf";
 import { ExistingAksOidcCluster, WORKLOAD_IDENTITY_WEBHOOK } from "../../lib/existing-aks-oidc-cluster";
-import { terraform, terraformResult } from "./terraform";
+import { OFFLINE, terraform, terraformResult, uiMessages } from "./terraform";
 
 /**
  * The existing-cluster example stops at the cluster's own postcondition, so Terraform never reaches the
  * webhook question there. Here the Kubernetes provider has a fixed address, so both checks run in one
  * plan. The stand-ins read nothing (no OIDC issuer, no webhook objects): both must fail, each with its fix.
  */
-const OFFLINE = /filesystem_mirror/.test(process.env.TF_CLI_CONFIG_FILE ? fs.readFileSync(process.env.TF_CLI_CONFIG_FILE, "utf8") : "");
 
 (OFFLINE ? test : test.skip)("a cluster without the OIDC issuer or the workload-identity webhook fails the plan with both fixes", () => {
   const app = Testing.stubVersion(new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-checks-")) }));
@@ -26,10 +25,7 @@ const OFFLINE = /filesystem_mirror/.test(process.env.TF_CLI_CONFIG_FILE ? fs.rea
     terraform(dir, ["init", "-input=false"]);
     const result = terraformResult(dir, ["plan", "-json", "-input=false", "-lock=false"]);
     expect(result.status).toBe(1);
-    const failed = result.stdout
-      .split("\n")
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line))
+    const failed = uiMessages(result.stdout)
       .filter((m) => m.type === "diagnostic" && m.diagnostic.severity === "error")
       .map(({ diagnostic: d }) => [d.summary, d.detail.match(/az aks update .*$/)?.[0] ?? d.detail]);
     expect(failed.sort()).toEqual(

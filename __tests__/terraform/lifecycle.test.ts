@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runApp, scratchDir, STACK_FILE } from "../app-process";
-import { terraform, terraformResult } from "./terraform";
+import { terraform, terraformResult, uiMessages } from "./terraform";
 
 /**
  * Plan, apply, and plan again with real Terraform (offline stand-ins in CI, which simulate the
@@ -49,10 +49,7 @@ function replan(project: string, stack: string, config: string): { address: stri
   fs.writeFileSync(path.join(project, "config.yaml"), config);
   const run = runApp(project, { AKS_WI_CONFIG: "config.yaml" });
   if (run.status !== 0) throw new Error(run.stderr);
-  return terraform(stack, ["plan", "-json", "-input=false"], SECRET_ENV)
-    .split("\n")
-    .filter((line) => line.startsWith("{"))
-    .map((line) => JSON.parse(line))
+  return uiMessages(terraform(stack, ["plan", "-json", "-input=false"], SECRET_ENV))
     .filter((m) => m.type === "planned_change")
     .map(({ change }) => ({ address: change.resource.addr, type: change.resource.resource_type, action: change.action }));
 }

@@ -3,7 +3,7 @@ import * as path from "path";
 import { loadConfig } from "../../lib/config/load";
 import { runApp, scratchDir, STACK_FILE } from "../app-process";
 import { findDeprecated } from "./deprecations";
-import { terraform, TerraformResult, terraformResult } from "./terraform";
+import { OFFLINE, terraform, TerraformResult, terraformResult, UiMessage, uiMessages } from "./terraform";
 
 /**
  * Real Terraform on every configuration we ship. In CI, TF_CLI_CONFIG_FILE points Terraform at
@@ -16,12 +16,6 @@ const EXAMPLES = fs
   .sort();
 /** The default configuration and every example, as [label, example file]. */
 export const CONFIGS: Array<[string, string | undefined]> = [["the default configuration", undefined], ...EXAMPLES.map((f): [string, string] => [`examples/${f}`, f])];
-
-/** Providers come from a filesystem mirror: the offline stand-ins, which have no Azure behind them. */
-const OFFLINE = (() => {
-  const file = process.env.TF_CLI_CONFIG_FILE;
-  return file !== undefined && fs.existsSync(file) && /filesystem_mirror/.test(fs.readFileSync(file, "utf8"));
-})();
 
 /**
  * Examples that look up or import resources by name plan only where those resources exist. Against
@@ -76,7 +70,7 @@ export function describePlans(configs: Array<[string, string | undefined]>): voi
     let stackDir: string;
     let tf: { resource: Record<string, Record<string, unknown>> } & Record<string, unknown>;
     let planRun: TerraformResult;
-    let messages: Array<{ type: string } & Record<string, unknown>>;
+    let messages: UiMessage[];
     let diagnostics: Diagnostic[];
     const stop = example === undefined ? undefined : STOPS[example];
     // The secrets' values, as a user supplies them at plan time (never in the configuration).
@@ -100,10 +94,7 @@ export function describePlans(configs: Array<[string, string | undefined]>): voi
       // does), then plans; each Terraform command starts every provider twice, seconds each time.
       const args = ["plan", "-json", "-input=false", "-lock=false", ...(stop ? [] : ["-out=tfplan"])];
       planRun = terraformResult(stackDir, args, secretEnv);
-      messages = planRun.stdout
-        .split("\n")
-        .filter((line) => line.startsWith("{"))
-        .map((line) => JSON.parse(line));
+      messages = uiMessages(planRun.stdout);
       diagnostics = messages.filter((m) => m.type === "diagnostic").map((m) => m.diagnostic as Diagnostic);
     });
 

@@ -1,4 +1,5 @@
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 
 export interface TerraformResult {
   readonly status: number | null;
@@ -25,4 +26,21 @@ export function terraform(cwd: string, args: string[], env: Record<string, strin
     throw new Error(`terraform ${args.join(" ")} exited ${result.status} in ${cwd}:\n${result.stdout}\n${result.stderr}`);
   }
   return result.stdout;
+}
+
+/** Providers come from a filesystem mirror: the offline stand-ins, which have no Azure behind them. */
+export const OFFLINE = (() => {
+  const file = process.env.TF_CLI_CONFIG_FILE;
+  return file !== undefined && fs.existsSync(file) && /filesystem_mirror/.test(fs.readFileSync(file, "utf8"));
+})();
+
+/** One message of Terraform's machine-readable UI (`plan -json`, `apply -json`). */
+export type UiMessage = { readonly type: string } & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The messages of a `-json` run's output, one per line. */
+export function uiMessages(stdout: string): UiMessage[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as UiMessage);
 }

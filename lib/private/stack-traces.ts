@@ -9,12 +9,17 @@
  */
 export function withoutTokenStackTraces<T>(fn: () => T): T {
   const capture = Error.captureStackTrace;
-  Error.captureStackTrace = function captureIntoErrorsOnly(...args: Parameters<typeof capture>): void {
-    if (args[0] instanceof Error) capture.apply(Error, args);
-  };
+  Error.captureStackTrace = intoErrorsOnly(capture);
   try {
     return fn();
   } finally {
     Error.captureStackTrace = capture;
   }
+}
+
+/** `capture` (Error.captureStackTrace), applied only when its target is an Error. */
+export function intoErrorsOnly(capture: typeof Error.captureStackTrace): typeof Error.captureStackTrace {
+  return function captureIntoErrorsOnly(...args: Parameters<typeof capture>): void {
+    if (args[0] instanceof Error) capture.apply(Error, args);
+  };
 }
