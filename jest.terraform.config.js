@@ -8,5 +8,8 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": "<rootDir>/scripts/jest-transform.js" },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  // With the offline stand-ins, each provider runs once for the whole suite (providers.setup.ts).
+  globalSetup: "<rootDir>/__tests__/terraform/providers.setup.ts",
+  globalTeardown: "<rootDir>/__tests__/terraform/providers.teardown.ts",
   testTimeout: 300000,
 };

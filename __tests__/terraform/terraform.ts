@@ -7,12 +7,18 @@ export interface TerraformResult {
   readonly stderr: string;
 }
 
-/** Runs a Terraform command in `cwd` and returns what it printed. */
+/**
+ * Runs a Terraform command in `cwd` and returns what it printed. `init` never sees shared providers
+ * (providers.setup.ts): it installs from the mirror or registry and writes the lock file as a user's
+ * would; every later command talks to the shared ones.
+ */
 export function terraformResult(cwd: string, args: string[], env: Record<string, string> = {}): TerraformResult {
+  const base: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
+  if (args[0] === "init") delete base.TF_REATTACH_PROVIDERS;
   const result = spawnSync("terraform", [...args, "-no-color"], {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", ...env },
+    env: { ...base, ...env },
     maxBuffer: 256 * 1024 * 1024,
   });
   if (result.error) throw result.error;

@@ -1,0 +1,1 @@
+export { stopSharedProviders as default } from "./providers.setup";
