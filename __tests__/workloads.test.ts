@@ -178,5 +178,21 @@ describe("existing and adopted resources", () => {
     const cluster = onlyResource(tf, "azurerm_kubernetes_cluster");
     expect(tf.import).toEqual([{ id: importId, to: `azurerm_kubernetes_cluster.${cluster.logicalId}` }]);
     expect(cluster).toMatchObject({ name: "aks-legacy", oidc_issuer_enabled: true, workload_identity_enabled: true });
+    expect(tf["//"].metadata.imports).toEqual({ azurerm_kubernetes_cluster: [cluster.logicalId] });
+  });
+
+  test("adopting runs no program at synth, so it synthesizes where Terraform is not installed", () => {
+    // cdktf's own importFrom ran `terraform version` in a shell at every synth, and failed without it.
+    const importId = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-legacy/providers/Microsoft.ContainerService/managedClusters/aks-legacy";
+    const raw = { resourceGroup: { name: "rg-legacy", existing: true }, cluster: { name: "aks-legacy", importId } };
+    // The module object itself (an import's namespace copy cannot be spied on), which cdktf calls through.
+    const childProcess = require("child_process") as typeof import("child_process"); // eslint-disable-line @typescript-eslint/no-require-imports
+    const spies = (["execSync", "execFileSync", "spawnSync"] as const).map((name) => jest.spyOn(childProcess, name));
+    try {
+      expect(synthApp(raw).tf.import).toHaveLength(1);
+      expect(spies.flatMap((spy) => spy.mock.calls)).toEqual([]);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluste
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { deriveDnsPrefix } from "./private/dns-prefix";
+import { ImportBlock } from "./private/import-block";
 import { IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "./interfaces";
 import { kubernetesConnection } from "./private/kubelogin";
 
@@ -98,7 +99,7 @@ export class AksOidcCluster extends Construct implements IOidcIssuer {
       tags: props.tags ? { ...props.tags } : undefined,
     });
 
-    if (props.importId !== undefined) cluster.importFrom(props.importId);
+    if (props.importId !== undefined) new ImportBlock(this, "Import", cluster, props.importId);
 
     this.oidcIssuerUrl = cluster.oidcIssuerUrl;
     this.clusterName = cluster.name;
