@@ -82,60 +82,70 @@ export interface GeneratedConfig {
 /** A valid configuration file's content: some keys set, others left to their defaults. */
 export function validConfig(): fc.Arbitrary<GeneratedConfig> {
   const suffix = fc.option(fc.string({ unit: fc.constantFrom(...LOWER_ALNUM), minLength: 1, maxLength: 16 }), { nil: undefined });
+  // Built once per suffix length, not per generated value: building fc.string is most of the cost
+  // (fast-check tokenizes its special strings each time). The values drawn are the same either way.
+  const byLength = new Map<number, fc.Arbitrary<Raw>>();
   return suffix.chain((fixed) => {
     const n = fixed?.length ?? RANDOM_LENGTH;
-    const name = (shape: NameShape) => nameTemplate(shape, n);
-    const workload = fc.record(
-      {
-        namespace: name(SHAPES.namespace),
-        serviceAccount: name(SHAPES.serviceAccount),
-        identity: name(SHAPES.identity),
-        federatedCredential: name(SHAPES.federatedCredential),
-        namespaceExists: fc.boolean(),
-        tokenExpiration: fc.integer({ min: 3600, max: 86400 }),
-        tenantId: fc.uuid(),
-        shareIdentity: fc.boolean(),
-        secretPicks: fc.option(fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), { nil: undefined }),
-      },
-      { requiredKeys: ["serviceAccount", "identity", "shareIdentity"] },
-    );
-    const workloads = fc.array(workload, { minLength: 1, maxLength: 4 });
-    const raw = fc.record(
-      {
-        location: fc.constantFrom("eastus", "westeurope", "East US 2", "North Europe", "uksouth"),
-        resourceGroup: fc.record({ name: name(SHAPES.resourceGroup) }),
-        cluster: fc.record(
-          {
-            name: name(SHAPES.cluster),
-            nodePoolName: literal({ head: LOWER, body: LOWER_ALNUM, tail: LOWER_ALNUM, min: 1, max: 12, suffixFirst: false }, 12),
-            nodeCount: fc.integer({ min: 1, max: 1000 }),
-            nodeVmSize: fc.constantFrom("Standard_D2s_v5", "Standard_DS2_v2", "Standard_B4ms"),
-            workloadIdentityEnabled: fc.boolean(),
-            oidcIssuerEnabled: fc.constant(true),
-          },
-          { requiredKeys: [] },
-        ),
-        // The default vault name, kv-workload-id{suffix}, fits only suffixes of up to 10 characters.
-        keyVault: fc.record(
-          {
-            name: name(SHAPES.keyVault),
-            sku: fc.constantFrom("standard", "premium"),
-            secretName: name(SHAPES.secret),
-            additionalSecrets: fc.array(name(SHAPES.secret), { maxLength: 2 }),
-          },
-          { requiredKeys: n > 10 ? ["name"] : [] },
-        ),
-        workloads,
-        sharedIdentity: name(SHAPES.identity),
-        verificationPod: fc.record({ enabled: fc.boolean(), image: fc.constantFrom("ghcr.io/azure/azure-workload-identity/msal-go", "myacr.azurecr.io/msal-go:1.2") }, { requiredKeys: [] }),
-      },
-      { requiredKeys: n > 10 ? ["keyVault", "workloads", "sharedIdentity"] : ["workloads", "sharedIdentity"] },
-    );
-    return raw
-      .map((r) => consistent(r as Raw, fixed))
+    if (!byLength.has(n)) byLength.set(n, rawConfig(n));
+    return byLength
+      .get(n)!
+      .map((r) => consistent(r, fixed))
       .filter((r): r is Raw => r !== undefined)
       .map((r): GeneratedConfig => ({ raw: fixed === undefined ? r : { ...r, suffix: fixed }, suffixLength: n }));
   });
+}
+
+/** The configuration's keys before they are made consistent, for a `{suffix}` of `n` characters. */
+function rawConfig(n: number): fc.Arbitrary<Raw> {
+  const name = (shape: NameShape) => nameTemplate(shape, n);
+  const workload = fc.record(
+    {
+      namespace: name(SHAPES.namespace),
+      serviceAccount: name(SHAPES.serviceAccount),
+      identity: name(SHAPES.identity),
+      federatedCredential: name(SHAPES.federatedCredential),
+      namespaceExists: fc.boolean(),
+      tokenExpiration: fc.integer({ min: 3600, max: 86400 }),
+      tenantId: fc.uuid(),
+      shareIdentity: fc.boolean(),
+      secretPicks: fc.option(fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+    },
+    { requiredKeys: ["serviceAccount", "identity", "shareIdentity"] },
+  );
+  const workloads = fc.array(workload, { minLength: 1, maxLength: 4 });
+  const raw = fc.record(
+    {
+      location: fc.constantFrom("eastus", "westeurope", "East US 2", "North Europe", "uksouth"),
+      resourceGroup: fc.record({ name: name(SHAPES.resourceGroup) }),
+      cluster: fc.record(
+        {
+          name: name(SHAPES.cluster),
+          nodePoolName: literal({ head: LOWER, body: LOWER_ALNUM, tail: LOWER_ALNUM, min: 1, max: 12, suffixFirst: false }, 12),
+          nodeCount: fc.integer({ min: 1, max: 1000 }),
+          nodeVmSize: fc.constantFrom("Standard_D2s_v5", "Standard_DS2_v2", "Standard_B4ms"),
+          workloadIdentityEnabled: fc.boolean(),
+          oidcIssuerEnabled: fc.constant(true),
+        },
+        { requiredKeys: [] },
+      ),
+      // The default vault name, kv-workload-id{suffix}, fits only suffixes of up to 10 characters.
+      keyVault: fc.record(
+        {
+          name: name(SHAPES.keyVault),
+          sku: fc.constantFrom("standard", "premium"),
+          secretName: name(SHAPES.secret),
+          additionalSecrets: fc.array(name(SHAPES.secret), { maxLength: 2 }),
+        },
+        { requiredKeys: n > 10 ? ["name"] : [] },
+      ),
+      workloads,
+      sharedIdentity: name(SHAPES.identity),
+      verificationPod: fc.record({ enabled: fc.boolean(), image: fc.constantFrom("ghcr.io/azure/azure-workload-identity/msal-go", "myacr.azurecr.io/msal-go:1.2") }, { requiredKeys: [] }),
+    },
+    { requiredKeys: n > 10 ? ["keyVault", "workloads", "sharedIdentity"] : ["workloads", "sharedIdentity"] },
+  );
+  return raw as fc.Arbitrary<Raw>;
 }
 
 /**
