@@ -1,0 +1,62 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { cacheFileOf } = require("../scripts/code-cache.js") as { cacheFileOf: (file: string) => string };
+const LOADER = path.join(__dirname, "..", "scripts", "code-cache.js");
+
+describe("loading the synthesis bundle with V8's code cache (scripts/code-cache.js)", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-code-cache-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, "bundle.js");
+  const cache = cacheFileOf(file);
+  /** Runs `file` through the loader in a new process, printing whether V8 took the cache. */
+  const run = () => {
+    const script = `require(${JSON.stringify(LOADER)}).requireWithCodeCache(${JSON.stringify(file)});`;
+    const result = spawnSync(process.execPath, ["-e", script, "an-argument"], { cwd: os.tmpdir(), encoding: "utf8" });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  beforeAll(() => {
+    fs.writeFileSync(path.join(dir, "helper.js"), "module.exports = (x) => x * 2;\n");
+    fs.writeFileSync(
+      file,
+      [
+        'const double = require("./helper");', // resolved from the bundle's own directory
+        'console.log(JSON.stringify({ value: double(21), dirname: __dirname, filename: __filename, isMain: require.main === module }));',
+        "process.exitCode = 4;",
+      ].join("\n"),
+    );
+  });
+
+  test("runs the file as a module of its own directory, keeping its exit code, and writes the cache at exit", () => {
+    expect(fs.existsSync(cache)).toBe(false);
+    const first = run();
+    expect(first).toEqual({ status: 4, stdout: `${JSON.stringify({ value: 42, dirname: dir, filename: file, isMain: false })}\n`, stderr: "" });
+    expect(path.basename(cache)).toBe(".bundle.js.v8-cache");
+    expect(fs.statSync(cache).size).toBeGreaterThan(0);
+  });
+
+  test("uses the cache on the next run and leaves it as it is", () => {
+    const before = fs.readFileSync(cache);
+    fs.utimesSync(cache, new Date(0), new Date(0));
+    expect(run().stdout).toContain('"value":42');
+    expect(fs.statSync(cache).mtimeMs).toBe(0);
+    expect(fs.readFileSync(cache).equals(before)).toBe(true);
+  });
+
+  test("after the file changes, V8 refuses the old cache: the new code runs and the cache is written again", () => {
+    fs.utimesSync(cache, new Date(0), new Date(0));
+    fs.writeFileSync(file, 'console.log("changed " + require("./helper")(5));\n');
+    expect(run()).toEqual({ status: 0, stdout: "changed 10\n", stderr: "" });
+    expect(fs.statSync(cache).mtimeMs).toBeGreaterThan(0);
+  });
+
+  test("a cache that cannot be written costs nothing but time", () => {
+    fs.rmSync(cache);
+    fs.mkdirSync(cache); // a directory where the file would go: the write fails
+    expect(run()).toEqual({ status: 0, stdout: "changed 10\n", stderr: "" });
+  });
+});
