@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { buildSync } from "esbuild";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cacheFileOf } = require("../scripts/code-cache.js") as { cacheFileOf: (file: string) => string };
@@ -58,5 +59,28 @@ describe("loading the synthesis bundle with V8's code cache (scripts/code-cache.
     fs.rmSync(cache);
     fs.mkdirSync(cache); // a directory where the file would go: the write fails
     expect(run()).toEqual({ status: 0, stdout: "changed 10\n", stderr: "" });
+  });
+});
+
+describe("the loader that the build writes as dist/main.js (scripts/build-app.js)", () => {
+  type BuildApp = { LOADER: (name: string) => string; BUILD_FILES: string[] };
+  const ROOT = path.join(__dirname, "..");
+
+  test("is the same whether the build runs from scripts/ or bundled into a command in dist/ (npm run bench)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fromScripts = require("../scripts/build-app.js") as BuildApp;
+    fs.mkdirSync(path.join(ROOT, "dist"), { recursive: true });
+    const bundled = path.join(ROOT, "dist", `.build-app-test-${process.pid}.js`);
+    try {
+      buildSync({ entryPoints: [path.join(ROOT, "scripts", "build-app.js")], bundle: true, platform: "node", packages: "external", outfile: bundled, logLevel: "warning" });
+      const fromDist = require(bundled) as BuildApp; // eslint-disable-line @typescript-eslint/no-require-imports
+      expect(fromDist.LOADER("main")).toBe(fromScripts.LOADER("main"));
+      expect(fromDist.BUILD_FILES).toEqual(fromScripts.BUILD_FILES);
+    } finally {
+      fs.rmSync(bundled, { force: true });
+    }
+    // And it names files that exist: the loader module, and every build file the stamp records.
+    expect(fromScripts.LOADER("main")).toContain('require("../scripts/code-cache.js")');
+    expect(fromScripts.BUILD_FILES.filter((f) => !fs.existsSync(f))).toEqual([]);
   });
 });
