@@ -17,6 +17,14 @@ export interface AppRun {
 
 let built: string | undefined;
 
+/**
+ * The built file of a project command (dist/NAME.js), as `npm run NAME` runs it: built now only if a
+ * file it is built from changed since the last build.
+ */
+export function builtCommand(name: string): string {
+  return ensureBuilt(name);
+}
+
 /** Runs the compiled app the way `npm run synth` does, in `cwd`, with only `env` from the article's variables. */
 export function runApp(cwd: string, env: Record<string, string> = {}): AppRun {
   built ??= ensureBuilt("main");

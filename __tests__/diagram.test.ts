@@ -2,10 +2,10 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildSync } from "esbuild";
 import { parse as parseYaml } from "yaml";
 import { DEFAULT_STACK_NAME } from "../lib/aks-workload-identity-stack";
 import { identityDiagram, SYNTHESIZED_STACK_JSON } from "../lib/review/diagram";
+import { builtCommand } from "./app-process";
 import { Block, synthApp, withPlainStackTraces } from "./helpers";
 
 const ROOT = path.join(__dirname, "..");
@@ -369,17 +369,10 @@ describe("identityDiagram", () => {
 
 describe("npm run diagram (scripts/diagram.ts)", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-diagram-"));
-  const script = path.join(dir, "diagram.js");
+  let script = "";
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   beforeAll(() => {
-    buildSync({
-      entryPoints: [path.join(ROOT, "scripts", "diagram.ts")],
-      bundle: true,
-      platform: "node",
-      packages: "external",
-      outfile: script,
-      logLevel: "warning",
-    });
+    script = builtCommand("diagram");
     fs.mkdirSync(path.join(dir, path.dirname(SYNTHESIZED_STACK_JSON)), { recursive: true });
     fs.writeFileSync(path.join(dir, SYNTHESIZED_STACK_JSON), withPlainStackTraces(() => synthApp({})).json);
   });

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { PlanFormatError, PlanJson, PlanResourceChange, renderPlanReview, reviewPlan } from "../lib/review/plan-review";
 import { EXIT_ERROR, EXIT_OK, EXIT_RISK, PLAN_REVIEW_USAGE, runPlanReview } from "../lib/review/run-plan-review";
+import { builtCommand } from "./app-process";
 
 // The fixtures are real plans of this app made with Terraform and the offline stand-in providers,
 // stripped to what the review reads: fixtures/plans/README.md says how, generate.js does it.
@@ -523,16 +524,7 @@ describe("scripts/plan-review.ts as a process", () => {
   let cli: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-review-cli-"));
-    cli = path.join(dir, "plan-review.js");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require("esbuild").buildSync({
-      entryPoints: [path.join(__dirname, "..", "scripts", "plan-review.ts")],
-      outfile: cli,
-      bundle: true,
-      platform: "node",
-      packages: "external",
-      logLevel: "warning",
-    });
+    cli = builtCommand("plan-review");
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -4,7 +4,7 @@ import * as path from "path";
 import { ARTICLE_SUPPRESSIONS } from "../lib/policy/article-exceptions";
 import { policyMetadata } from "../lib/policy/record";
 import { DEFAULT_TF_JSON, runPolicyReport } from "../lib/policy/report";
-import { scratchDir } from "./app-process";
+import { builtCommand, scratchDir } from "./app-process";
 import { Block, synthApp, withPlainStackTraces } from "./helpers";
 
 /** Runs the report in `cwd` and captures what it prints. */
@@ -145,11 +145,8 @@ test("fails, exit 2, for an unknown option", () => {
 describe("as a command", () => {
   let bundle: string;
   beforeAll(() => {
-    bundle = path.join(scratchDir("aks-wi-policy-bin-"), "policy.js");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require("esbuild").buildSync({ entryPoints: [path.join(__dirname, "..", "scripts", "policy.ts")], outfile: bundle, bundle: true, platform: "node", packages: "external", logLevel: "warning" });
+    bundle = builtCommand("policy");
   });
-  afterAll(() => fs.rmSync(path.dirname(bundle), { recursive: true, force: true }));
 
   test("a missing file is one line on stderr, without a stack trace", () => {
     const run = spawnSync(process.execPath, [bundle, "nope.json"], { cwd: dir, encoding: "utf8" });
