@@ -131,6 +131,8 @@ async function verifyInProcess(scenario: Scenario, extraArgs: string[] = [], bef
 }
 
 // The real CLI: each scenario has its own server and process; most of their time is waiting, so they overlap.
+// Each run loads the Kubernetes client (about a second of CPU), so the real process covers the ways in and
+// out (pass, time-out on a missing pod, usage error); the polling and verdicts are tested in process below.
 describe("npm run verify", () => {
   test.concurrent("passes when the pod logs that it got the secret, and masks the secret's value", async () => {
     const result = await verify({ pod: () => pod(), log: () => SUCCESS_LOG });
@@ -138,13 +140,6 @@ describe("npm run verify", () => {
     expect(result.stdout).toContain('"successfully got secret" secret="****"');
     expect(result.stdout).toContain("PASS: the pod read the secret from Key Vault with its workload identity.");
     expect(result.stdout + result.stderr).not.toContain("Hello!");
-  });
-
-  test.concurrent("waits through AADSTS70021 while the federated credential propagates, then passes", async () => {
-    const result = await verify({ pod: () => pod(), log: (n) => (n < 3 ? AADSTS : AADSTS + SUCCESS_LOG) });
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain("waiting: ");
-    expect(result.stdout).toContain("AADSTS70021");
   });
 
   test.concurrent("times out when the pod does not exist", async () => {
@@ -161,6 +156,14 @@ describe("npm run verify", () => {
 });
 
 describe("verify's polling and verdicts (in process)", () => {
+  test.concurrent("waits through AADSTS70021 while the federated credential propagates, then passes", async () => {
+    const result = await verifyInProcess({ pod: () => pod(), log: (n) => (n < 3 ? AADSTS : AADSTS + SUCCESS_LOG) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("waiting: ");
+    expect(result.stdout).toContain("AADSTS70021");
+    expect(result.stdout).toContain("PASS: the pod read the secret from Key Vault with its workload identity.");
+  });
+
   test.concurrent("waits while the log cannot be read yet (the API refuses it until the container starts)", async () => {
     let logCalls = 0;
     const result = await verifyInProcess({ pod: () => pod(), log: () => SUCCESS_LOG }, [], () => {
