@@ -60,15 +60,27 @@ for (const source of JSON.parse(readFileSync(0, "utf8"))) {
 process.stdout.write(JSON.stringify(results));
 `;
 
-function parseMermaid(sources: readonly string[]): ParseResult[] {
-  const run = spawnSync(process.execPath, ["--input-type=module", "--eval", PARSER], {
-    cwd: ROOT,
-    input: JSON.stringify(sources),
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (run.status !== 0) throw new Error(`the mermaid parser process failed (${run.status}): ${run.stderr}`);
-  return JSON.parse(run.stdout) as ParseResult[];
+/**
+ * Starts mermaid's parser now; it reads the sources from its input when `parse` sends them. Loading
+ * jsdom and mermaid takes the process over a second, so it loads while this file synthesizes the
+ * diagrams it will parse.
+ */
+function startMermaidParser(): { parse(sources: readonly string[]): Promise<ParseResult[]>; stop(): void } {
+  const child = spawn(process.execPath, ["--input-type=module", "--eval", PARSER], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  return {
+    async parse(sources) {
+      child.stdin.end(JSON.stringify(sources));
+      const status = await exited;
+      if (status !== 0) throw new Error(`the mermaid parser process failed (${status}): ${stderr}`);
+      return JSON.parse(stdout) as ParseResult[];
+    },
+    stop: () => void (child.exitCode === null && child.kill()), // when parse never ran (a failure before it)
+  };
 }
 
 function parsed(result: ParseResult | undefined): ParsedDiagram {
@@ -211,6 +223,8 @@ function reversed(value: unknown): unknown {
 }
 
 describe("identityDiagram", () => {
+  const parser = startMermaidParser();
+  afterAll(() => parser.stop());
   const defaultDiagram = diagramOf({});
   // Every example, so that one added later is checked too.
   const examples = new Map(
@@ -236,8 +250,8 @@ describe("identityDiagram", () => {
   let results: ParseResult[] = [];
   const parsedFor = (source: string) => parsed(results[sources.indexOf(source)]);
   const sources = [defaultDiagram, awkward, ...examples.values(), ...broken];
-  beforeAll(() => {
-    results = parseMermaid(sources);
+  beforeAll(async () => {
+    results = await parser.parse(sources);
   }, 60_000);
 
   test("draws the default stack's chain exactly", () => {
