@@ -1,39 +1,54 @@
 // Runs a CommonJS file, here the synthesis bundle (dist/main.bundle.js, 4 MB), with V8's code cache:
 // the bytecode V8 compiled for it on an earlier run, kept beside it as `.NAME.v8-cache`. Compiling the
 // bundle is about a tenth of a synth; with the cache V8 skips it. The cache holds compiled code only,
-// never values from a run. V8 checks it against the source and its own version and flags and refuses
-// a cache that does not match; the file is then compiled as usual and the cache written again, at
-// exit, so that it also holds the functions the run compiled. A cache that cannot be written (a
-// read-only checkout) only costs that time.
+// never values from a run.
+//
+// V8 refuses a cache made by another V8 version or with other flags, but of the source it checks only
+// the length: a rebuilt bundle of the same length would run the old code. So the cache file starts with
+// the SHA-256 of the source it was compiled from, and is used only for that exact source. A cache that
+// is missing, refused or for another source is written again at exit, so that it also holds the
+// functions the run compiled; one that cannot be written (a read-only checkout) only costs that time.
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 const vm = require("vm");
+const { Buffer } = require("buffer");
 
+const HASH_BYTES = 32;
 const cacheFileOf = (filename) => path.join(path.dirname(filename), `.${path.basename(filename)}.v8-cache`);
+
+/** The cached data in `cacheFile` if it was made from a source with this hash, else undefined. */
+function cachedDataFor(cacheFile, sourceHash) {
+  let contents;
+  try {
+    contents = fs.readFileSync(cacheFile);
+  } catch {
+    return undefined; // no cache yet
+  }
+  return contents.length > HASH_BYTES && contents.subarray(0, HASH_BYTES).equals(sourceHash) ? contents.subarray(HASH_BYTES) : undefined;
+}
 
 /** Loads `file` as the main module would be loaded, with the code cache; returns its exports. */
 function requireWithCodeCache(file) {
   const filename = path.resolve(file);
   const cacheFile = cacheFileOf(filename);
-  let cachedData;
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {
-    // no cache yet
-  }
-  const script = new vm.Script(Module.wrap(fs.readFileSync(filename, "utf8")), {
+  const source = fs.readFileSync(filename, "utf8");
+  const sourceHash = crypto.createHash("sha256").update(source).digest();
+  const cachedData = cachedDataFor(cacheFile, sourceHash);
+  // Dynamic import() from the file goes through Node's own loader where this Node can say so (20.12+).
+  const dynamicImport = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  const script = new vm.Script(Module.wrap(source), {
     filename,
     cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    ...(dynamicImport === undefined ? {} : { importModuleDynamically: dynamicImport }),
   });
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once("exit", () => {
       try {
         const temporary = `${cacheFile}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
-        fs.writeFileSync(temporary, script.createCachedData());
+        fs.writeFileSync(temporary, Buffer.concat([sourceHash, script.createCachedData()]));
         fs.renameSync(temporary, cacheFile);
       } catch {
         // not writable: the next run compiles again

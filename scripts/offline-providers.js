@@ -12,7 +12,8 @@
 //   Reads TF_CLI_CONFIG_FILE. Prints one line of JSON (the TF_REATTACH_PROVIDERS value, `{}` when
 //   the configuration has no filesystem mirror), then runs until its standard input closes or it is
 //   signalled, and stops the providers with it. A parent that dies closes that input, so no
-//   provider outlives the test run.
+//   provider outlives the test run; only a SIGKILL of this process alone leaves them running
+//   (their parent is gone, and they do not read their input).
 "use strict";
 const { spawn } = require("child_process");
 const fs = require("fs");
@@ -84,10 +85,11 @@ async function main() {
   const configFile = process.env.TF_CLI_CONFIG_FILE;
   const mirror = configFile && fs.existsSync(configFile) ? mirrorDirectory(fs.readFileSync(configFile, "utf8")) : undefined;
   const children = [];
-  const stop = () => {
+  const stopProviders = () => {
     for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-    process.exit(0);
   };
+  process.on("exit", stopProviders); // however this process ends, short of SIGKILL
+  const stop = () => process.exit(0);
   process.stdin.on("end", stop).resume();
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, stop);
   try {
@@ -99,7 +101,6 @@ async function main() {
     for (const child of children) child.removeAllListeners("exit");
   } catch (error) {
     process.stderr.write(`offline-providers: ${error.message}\n`);
-    for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
     process.exit(1);
   }
 }

@@ -5,8 +5,9 @@ import { Construct } from "constructs";
  * The `import` block that brings an existing object under `target`, as `TerraformResource.importFrom`
  * writes it (and the same `imports` entry in the stack's metadata), without the check importFrom adds:
  * that one runs `terraform version` through a shell at every synth, so synthesis fails where Terraform
- * is not installed and, without CHECKPOINT_DISABLE, calls HashiCorp's version service. Terraform
- * checks its own version when it reads the block (import blocks need 1.5 or later).
+ * is not installed and, without CHECKPOINT_DISABLE, calls HashiCorp's version service. Import blocks
+ * need Terraform 1.5 or later; an older one rejects the block as unsupported (this stack's write-only
+ * secret needs 1.11 anyway).
  */
 export class ImportBlock extends TerraformElement {
   constructor(
