@@ -35,6 +35,12 @@ describe("AksWorkloadIdentityStack with the default configuration (the article)"
     expect(Object.keys(tf.resource)).toEqual(expect.arrayContaining(["kubernetes_pod_v1", "azurerm_key_vault_secret"]));
   });
 
+  test("requires Terraform 1.11, which write-only arguments and ephemeral variables need", () => {
+    expect(tf.terraform.required_version).toBe(">= 1.11");
+    expect(onlyResource(tf, "azurerm_key_vault_secret")).toHaveProperty("value_wo");
+    expect(tf.variable.keyvault_secret_value).toMatchObject({ ephemeral: true });
+  });
+
   test("draws the article's RANDOM_ID from a 3-byte random_id", () => {
     expect(json).toHaveResourceWithProperties(Id, { byte_length: 3 });
   });

@@ -62,6 +62,9 @@ interface DeployedWorkload {
   readonly binding: BoundServiceAccount;
 }
 
+/** The oldest Terraform that applies this stack: write-only arguments and ephemeral variables. */
+export const REQUIRED_TERRAFORM = ">= 1.11";
+
 /**
  * Everything Microsoft's "Deploy and configure an AKS cluster with workload identity" creates: a
  * resource group, an AKS cluster with the OIDC issuer and workload identity, federated managed
@@ -80,6 +83,9 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     const { config } = props;
 
     this.configureBackend(config.backend, id);
+    // The secret is written write-only from an ephemeral variable (Terraform 1.11): an older Terraform
+    // stops at init with its version, not later on an argument it does not know.
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     // Checked on the synthesized resources at synth: unsuppressed errors fail it.
     applyPolicy(this, {
       suppressions: config.policy.suppressions,
