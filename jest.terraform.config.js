@@ -7,6 +7,8 @@ module.exports = {
   roots: ["<rootDir>/__tests__/terraform"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": "<rootDir>/scripts/jest-transform.js" },
+  // cdktf loads archiver at start-up and never calls it in-process (scripts/no-archiver.js says why).
+  moduleNameMapper: { "^archiver$": "<rootDir>/scripts/no-archiver.js" },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   // With the offline stand-ins, each provider runs once for the whole suite (providers.setup.ts).
   globalSetup: "<rootDir>/__tests__/terraform/providers.setup.ts",

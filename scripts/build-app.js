@@ -15,8 +15,8 @@
 // temporary name and renamed, so a concurrent run never loads half a file.
 //
 // Bundling note: cdktf zips an ARCHIVE TerraformAsset by running its own module file as a script,
-// which cannot work from a bundle. This stack uses no assets; one that does must leave `main`
-// unbundled.
+// which cannot work from a bundle. This stack uses no assets, so the bundle leaves archiver out
+// (no-archiver.js); one that does must leave `main` unbundled.
 const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
@@ -88,6 +88,8 @@ function buildApp(names = Object.keys(ENTRIES)) {
       platform: "node",
       target: "node20",
       packages: BUNDLED.has(name) ? "bundle" : "external",
+      // cdktf loads archiver at start-up and never calls it in this process (no-archiver.js says why).
+      alias: BUNDLED.has(name) ? { archiver: path.join(SCRIPTS, "no-archiver.js") } : {},
       logLevel: "warning",
       metafile: true,
       write: false,

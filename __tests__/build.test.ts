@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { buildSync } from "esbuild";
+import { builtCommand } from "./app-process";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cacheFileOf } = require("../scripts/code-cache.js") as { cacheFileOf: (file: string) => string };
@@ -88,5 +89,25 @@ describe("the loader that the build writes as dist/main.js (scripts/build-app.js
     // And it names files that exist: the loader module, and every build file the stamp records.
     expect(fromScripts.LOADER("main")).toContain('require("../scripts/code-cache.js")');
     expect(fromScripts.BUILD_FILES.filter((f) => !fs.existsSync(f))).toEqual([]);
+  });
+});
+
+describe("archiver, which cdktf loads at start-up only to zip assets in a child process (scripts/no-archiver.js)", () => {
+  test("is left out of the synthesis bundle, and the stand-in is built in", () => {
+    builtCommand("main");
+    const stamp = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "dist", ".main.inputs.json"), "utf8")) as {
+      inputs: [string, string][];
+      packages: [string, string][];
+    };
+    expect(stamp.inputs.map(([file]) => file)).toContain(path.join("scripts", "no-archiver.js"));
+    expect(stamp.packages.map(([file]) => file).filter((file) => file.split(path.sep).includes("archiver"))).toEqual([]);
+    expect(stamp.packages.length).toBeGreaterThan(100); // the packages are bundled: the check above saw them
+  });
+
+  test("is replaced by a function that says what to do if anything ever calls it", () => {
+    // Under jest too (jest.config.js maps it): this is the module cdktf gets.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const archiver = require("archiver") as (format: string) => unknown;
+    expect(() => archiver("zip")).toThrow(/cdktf zips ARCHIVE assets in a child process.*build `main` unbundled/);
   });
 });
