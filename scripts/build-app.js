@@ -9,9 +9,10 @@
 // The other commands keep their packages external (verify loads an ES-module client on demand).
 //
 // A build records a hash of each project file it read (with this script, tsconfig.json,
-// package.json and package-lock.json), the size and time of each package file, and a hash of its
-// output; `ensureBuilt` skips the build (1 s for the bundle) when all still match. A file saved
-// while a build runs leaves no record, so the next run builds again. Outputs are written to a
+// package.json and package-lock.json), and the size and time of each package file and of its output
+// (a hash of the 3 MB bundle was 20 ms of every synth; each build renames a new output in).
+// `ensureBuilt` skips the build (1 s for the bundle) when all still match. A file saved while a build
+// runs leaves no record, so the next run builds again. Outputs are written to a
 // temporary name and renamed, so a concurrent run never loads half a file.
 //
 // Bundling note: cdktf zips an ARCHIVE TerraformAsset by running its own module file as a script,
@@ -53,7 +54,8 @@ function checkNames(names) {
 
 const BUILD_FILES = [path.join(SCRIPTS, "build-app.js"), "tsconfig.json", "package.json", "package-lock.json"].map((f) => path.resolve(root, f));
 const isPackageFile = (file) => file.split(path.sep).includes("node_modules");
-const packageMark = (file) => {
+/** Size and time of a file: enough to see a package reinstalled, or an output replaced (each build renames a new one in). */
+const fileMark = (file) => {
   const { size, mtimeMs } = fs.statSync(file);
   return `${size}:${mtimeMs}`;
 };
@@ -62,14 +64,14 @@ const packageMark = (file) => {
  * What a build of `name` depends on, or undefined when a file changed after `startedMs` (it may have
  * changed after esbuild read it: record nothing, so the next run builds again).
  */
-function stamp(inputFiles, outputContents, esbuildVersion, startedMs) {
+function stamp(inputFiles, outputFile, esbuildVersion, startedMs) {
   const files = [...new Set([...inputFiles, ...BUILD_FILES])].filter((f) => fs.existsSync(f)).sort();
   if (files.some((f) => fs.statSync(f).mtimeMs >= startedMs)) return undefined;
   return {
     esbuild: esbuildVersion,
-    output: crypto.createHash("sha256").update(outputContents).digest("hex"),
+    output: fileMark(outputFile),
     inputs: files.filter((f) => !isPackageFile(f)).map((f) => [path.relative(root, f), sha256(f)]),
-    packages: files.filter(isPackageFile).map((f) => [path.relative(root, f), packageMark(f)]),
+    packages: files.filter(isPackageFile).map((f) => [path.relative(root, f), fileMark(f)]),
   };
 }
 
@@ -101,7 +103,7 @@ function buildApp(names = Object.keys(ENTRIES)) {
     writeAtomically(js.path, js.contents);
     if (BUNDLED.has(name)) writeAtomically(output(name), LOADER(name));
     const inputs = Object.keys(result.metafile.inputs).map((f) => path.resolve(root, f));
-    const record = stamp(inputs, js.contents, esbuild.version, startedMs);
+    const record = stamp(inputs, js.path, esbuild.version, startedMs);
     if (record) writeAtomically(stampFile(name), JSON.stringify(record));
   }
   return APP;
@@ -114,10 +116,10 @@ function ensureBuilt(name) {
     const recorded = JSON.parse(fs.readFileSync(stampFile(name), "utf8"));
     const at = (file) => path.join(root, file);
     const current =
-      recorded.output === sha256(built(name)) &&
+      recorded.output === fileMark(built(name)) &&
       (!BUNDLED.has(name) || (fs.existsSync(output(name)) && fs.readFileSync(output(name), "utf8") === LOADER(name))) &&
       recorded.inputs.every(([file, hash]) => fs.existsSync(at(file)) && sha256(at(file)) === hash) &&
-      recorded.packages.every(([file, mark]) => fs.existsSync(at(file)) && packageMark(at(file)) === mark) &&
+      recorded.packages.every(([file, mark]) => fs.existsSync(at(file)) && fileMark(at(file)) === mark) &&
       recorded.esbuild === require("esbuild/package.json").version;
     if (current) return output(name);
   } catch {

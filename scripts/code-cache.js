@@ -4,10 +4,13 @@
 // never values from a run.
 //
 // V8 refuses a cache made by another V8 version or with other flags, but of the source it checks only
-// the length: a rebuilt bundle of the same length would run the old code. So the cache file starts with
-// the SHA-256 of the source it was compiled from, and is used only for that exact source. A cache that
-// is missing, refused or for another source is written again at exit, so that it also holds the
-// functions the run compiled; one that cannot be written (a read-only checkout) only costs that time.
+// the length: a rebuilt bundle of the same length would run the old code. So the cache file starts
+// with the identity of the file it was compiled from (device, inode, size, modification time, read
+// from the very descriptor the source is read through) and is used only for that file. Every build
+// renames a new bundle in, with a new inode and time; a hash of the source would say the same at
+// 13 ms a synth. A cache that is missing, refused or for another file is written again at exit, so
+// that it also holds the functions the run compiled; one that cannot be written (a read-only
+// checkout) only costs that time.
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
@@ -16,27 +19,36 @@ const path = require("path");
 const vm = require("vm");
 const { Buffer } = require("buffer");
 
-const HASH_BYTES = 32;
 const cacheFileOf = (filename) => path.join(path.dirname(filename), `.${path.basename(filename)}.v8-cache`);
 
-/** The cached data in `cacheFile` if it was made from a source with this hash, else undefined. */
-function cachedDataFor(cacheFile, sourceHash) {
+/** The source of `filename`, and the header that names exactly this file in its cache. */
+function readSource(filename) {
+  const fd = fs.openSync(filename, "r");
+  try {
+    const { dev, ino, size, mtimeMs } = fs.fstatSync(fd);
+    return { source: fs.readFileSync(fd, "utf8"), header: Buffer.from(`${dev}:${ino}:${size}:${mtimeMs}\n`) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The cached data in `cacheFile` if it was made from the file `header` names, else undefined. */
+function cachedDataFor(cacheFile, header) {
   let contents;
   try {
     contents = fs.readFileSync(cacheFile);
   } catch {
     return undefined; // no cache yet
   }
-  return contents.length > HASH_BYTES && contents.subarray(0, HASH_BYTES).equals(sourceHash) ? contents.subarray(HASH_BYTES) : undefined;
+  return contents.length > header.length && contents.subarray(0, header.length).equals(header) ? contents.subarray(header.length) : undefined;
 }
 
 /** Loads `file` as the main module would be loaded, with the code cache; returns its exports. */
 function requireWithCodeCache(file) {
   const filename = path.resolve(file);
   const cacheFile = cacheFileOf(filename);
-  const source = fs.readFileSync(filename, "utf8");
-  const sourceHash = crypto.createHash("sha256").update(source).digest();
-  const cachedData = cachedDataFor(cacheFile, sourceHash);
+  const { source, header } = readSource(filename);
+  const cachedData = cachedDataFor(cacheFile, header);
   // Dynamic import() from the file goes through Node's own loader where this Node can say so (20.12+).
   const dynamicImport = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
   const script = new vm.Script(Module.wrap(source), {
@@ -48,7 +60,7 @@ function requireWithCodeCache(file) {
     process.once("exit", () => {
       try {
         const temporary = `${cacheFile}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
-        fs.writeFileSync(temporary, Buffer.concat([sourceHash, script.createCachedData()]));
+        fs.writeFileSync(temporary, Buffer.concat([header, script.createCachedData()]));
         fs.renameSync(temporary, cacheFile);
       } catch {
         // not writable: the next run compiles again
