@@ -27,7 +27,7 @@ export function builtCommand(name: string): string {
 
 /** Runs the compiled app the way `npm run synth` does, in `cwd`, with only `env` from the article's variables. */
 export function runApp(cwd: string, env: Record<string, string> = {}): AppRun {
-  built ??= ensureBuilt("main");
+  built ??= builtCommand("main");
   const result = spawnSync(process.execPath, [built], { cwd, env: { ...cleanEnv(), ...env }, encoding: "utf8" });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, cwd };
 }

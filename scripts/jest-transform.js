@@ -1,6 +1,6 @@
 // jest transform: TypeScript to CommonJS with esbuild, no type-checking (`npm run typecheck` does that).
 // ts-jest loads the TypeScript compiler into every worker and transpiles with it; esbuild takes about a
-// millisecond a file. Source maps are inline, so a failing test still points at the .ts line.
+// millisecond a file. The source map goes to jest with the code, so a failing test still points at the .ts line.
 const crypto = require("crypto");
 const { transformSync, version } = require("esbuild");
 

@@ -1,5 +1,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { mirrorDirectory } = require("../../scripts/offline-providers.js") as { mirrorDirectory(cliConfig: string): string | undefined };
 
 export interface TerraformResult {
   readonly status: number | null;
@@ -37,7 +39,7 @@ export function terraform(cwd: string, args: string[], env: Record<string, strin
 /** Providers come from a filesystem mirror: the offline stand-ins, which have no Azure behind them. */
 export const OFFLINE = (() => {
   const file = process.env.TF_CLI_CONFIG_FILE;
-  return file !== undefined && fs.existsSync(file) && /filesystem_mirror/.test(fs.readFileSync(file, "utf8"));
+  return file !== undefined && fs.existsSync(file) && mirrorDirectory(fs.readFileSync(file, "utf8")) !== undefined;
 })();
 
 /** One message of Terraform's machine-readable UI (`plan -json`, `apply -json`). */
