@@ -300,7 +300,18 @@ describe("workload identity rules", () => {
     expectPass("AKSWI_006", doc(SECRET, { value_wo: "${var.keyvault_secret_value}" }));
     expectPass("AKSWI_006", doc(SECRET, { value_wo: '${var.keyvault_additional_secret_values["db-password"]}' }));
     expectPass("AKSWI_006", doc(SECRET, { value: '${lookup(var.values, "db-password")}' }));
+    // Optional, for plans without the secret: empty while absent.
+    expectPass("AKSWI_006", doc(SECRET, { value_wo: '${var.keyvault_secret_value == null ? "" : var.keyvault_secret_value}' }));
+    expectPass("AKSWI_006", doc(SECRET, { value_wo: '${var.values == null ? "" : lookup(var.values, "db-password", "")}' }));
   });
+  test.each([
+    ['${var.keyvault_secret_value == null ? "Hello!" : var.keyvault_secret_value}'],
+    ['${var.a == null ? "" : var.b}'],
+    ['${var.values == null ? "" : lookup(var.values, "db-password", "Hello!")}'],
+    ['${var.values == null ? "" : lookup(var.other, "db-password", "")}'],
+    ['${var.a == null ? "" : var.a}${"Hello!"}'],
+  ])("AKSWI_006 fails for an optional variable whose fallback or second reference is not the same empty variable: %s", (value) =>
+    expect(run("AKSWI_006", doc(SECRET, { value_wo: value })).findings[0].found).toBe("value_wo is an expression other than an input variable"));
   test("AKSWI_006 fails for a literal value, without repeating it", () =>
     expectFail(
       "AKSWI_006",

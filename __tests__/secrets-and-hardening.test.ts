@@ -3,19 +3,20 @@ import { Block, onlyResource, ref, resources, synthApp } from "./helpers";
 describe("the secret value", () => {
   const { json, tf } = synthApp();
 
-  test("comes from a sensitive, ephemeral variable with no default", () => {
+  test("comes from a sensitive, ephemeral variable that may be absent (null), so a plan needs no secret", () => {
     expect(tf.variable.keyvault_secret_value).toEqual({
       type: "string",
       sensitive: true,
       ephemeral: true,
-      nullable: false,
+      nullable: true,
+      default: null,
       description: expect.any(String),
     });
   });
 
   test("is written write-only, never as `value`, and appears nowhere in the synthesized JSON", () => {
     const secret = onlyResource(tf, "azurerm_key_vault_secret");
-    expect(secret.value_wo).toBe("${var.keyvault_secret_value}");
+    expect(secret.value_wo).toBe('${var.keyvault_secret_value == null ? "" : var.keyvault_secret_value}');
     expect(secret.value_wo_version).toBe(1);
     expect(secret).not.toHaveProperty("value");
     expect(json).not.toContain("Hello!");
@@ -29,8 +30,33 @@ describe("the secret value", () => {
     const { tf: withMore } = synthApp({ keyVault: { additionalSecrets: ["db-password"] } });
     expect(withMore.variable.keyvault_additional_secret_values).toMatchObject({ type: "map(string)", sensitive: true, ephemeral: true });
     const extra = Object.values(resources(withMore, "azurerm_key_vault_secret")).find((s: Block) => s.name === "db-password");
-    expect(extra?.value_wo).toBe('${var.keyvault_additional_secret_values["db-password"]}');
+    expect(extra?.value_wo).toBe('${var.keyvault_additional_secret_values == null ? "" : lookup(var.keyvault_additional_secret_values, "db-password", "")}');
     expect(tf.variable).not.toHaveProperty("keyvault_additional_secret_values");
+  });
+
+  test("stops an apply without a value before the secret is written, naming the variable (a plan defers the check)", () => {
+    const { tf: withMore } = synthApp({ keyVault: { additionalSecrets: ["db-password"] } });
+    const checks = Object.values(resources(withMore, "azurerm_key_vault_secret")).map((s: Block) => [s.name, s.lifecycle?.precondition]);
+    expect(checks).toEqual([
+      [
+        "db-password",
+        [
+          {
+            condition: '${((var.keyvault_additional_secret_values == null ? "" : lookup(var.keyvault_additional_secret_values, "db-password", "")) != "") || timestamp() == ""}',
+            error_message: expect.stringMatching(/^No value for Key Vault secret db-password: set TF_VAR_keyvault_additional_secret_values, a map with the key "db-password" \(not empty\)\. Plans work without it, but every apply needs it/),
+          },
+        ],
+      ],
+      [
+        expect.stringMatching(/^my-secret/),
+        [
+          {
+            condition: '${((var.keyvault_secret_value == null ? "" : var.keyvault_secret_value) != "") || timestamp() == ""}',
+            error_message: expect.stringMatching(/^No value for Key Vault secret my-secret\$\{random_id\.Suffix\.hex\}: set TF_VAR_keyvault_secret_value \(not empty\)\./),
+          },
+        ],
+      ],
+    ]);
   });
 });
 

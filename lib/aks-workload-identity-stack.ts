@@ -39,13 +39,39 @@ export const DEFAULT_STACK_NAME = "aks-workload-identity";
 const AKS_RBAC_CLUSTER_ADMIN_ROLE = "Azure Kubernetes Service RBAC Cluster Admin";
 
 /**
- * A sensitive, ephemeral input variable: Terraform keeps its value out of the plan and state.
- * cdktf has no `ephemeral` option yet, so it is set through the override escape hatch.
+ * A sensitive, ephemeral input variable: Terraform keeps its value out of the plan and state. It
+ * defaults to null so that plans (and destroy) work without it: a pull request's plan needs no
+ * secret. cdktf has no `ephemeral` option yet, so it is set through the override escape hatch.
  */
 function secretVariable(scope: Construct, id: string, type: string, description: string): TerraformVariable {
-  const variable = new TerraformVariable(scope, id, { type, sensitive: true, nullable: false, description });
+  const variable = new TerraformVariable(scope, id, { type, sensitive: true, nullable: true, description });
+  variable.addOverride("default", null);
   variable.addOverride("ephemeral", true);
   return variable;
+}
+
+/** How a secret's value reaches the vault from an optional variable, and what an apply without it says. */
+function secretFromVariable(
+  variable: string,
+  lookupKey: string | undefined,
+  secretName: string,
+): { value: string; valueSupplied: string; missingValueMessage: string } {
+  // Empty while absent: `""` satisfies the provider's "one of value, value_wo" check while planning
+  // and is never written (the precondition stops the apply). The test on the sensitive variable
+  // keeps the result sensitive either way, so a plan with and one without the value agree.
+  const present = lookupKey === undefined ? `var.${variable}` : `lookup(var.${variable}, ${JSON.stringify(lookupKey)}, "")`;
+  const value = `var.${variable} == null ? "" : ${present}`;
+  const supply =
+    lookupKey === undefined
+      ? `TF_VAR_${variable}`
+      : `TF_VAR_${variable}, a map with the key ${JSON.stringify(lookupKey)}`;
+  return {
+    value: `\${${value}}`,
+    valueSupplied: `(${value}) != ""`,
+    missingValueMessage:
+      `No value for Key Vault secret ${secretName}: set ${supply} (not empty). Plans work without it, but every apply needs ` +
+      "it, because an apply writes the secret from it when the secret is created or keyVault.secretVersion changes.",
+  };
 }
 
 /** Namespaces every cluster has; they are never created. */
@@ -155,12 +181,17 @@ export class AksWorkloadIdentityStack extends TerraformStack {
       sku: config.keyVault.sku,
       roleAssignmentWaitSeconds: waits.roleAssignmentSeconds,
       secrets: [
-        { key: secretKey(config.keyVault.secretName), name: name(config.keyVault.secretName), value: secretValue.stringValue, version: config.keyVault.secretVersion },
+        {
+          key: secretKey(config.keyVault.secretName),
+          name: name(config.keyVault.secretName),
+          version: config.keyVault.secretVersion,
+          ...secretFromVariable(secretValue.friendlyUniqueId, undefined, name(config.keyVault.secretName)),
+        },
         ...config.keyVault.additionalSecrets.map((secret) => ({
           key: secretKey(secret),
           name: name(secret),
-          value: Fn.lookup(additionalValues!.value, secret),
           version: config.keyVault.secretVersion,
+          ...secretFromVariable(additionalValues!.friendlyUniqueId, secret, name(secret)),
         })),
       ],
     });

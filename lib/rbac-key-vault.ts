@@ -30,6 +30,19 @@ export interface SecretSpec {
    * @default 1
    */
   readonly version?: number;
+  /**
+   * For a value that may be absent while planning (an ephemeral variable defaulting to null): a
+   * Terraform boolean expression, without `${}`, that is true when the value was supplied, e.g.
+   * `var.secret_value != null`. Plans then work without the value; an apply without it stops, before
+   * anything is written, with `missingValueMessage`. `value` must still be a string when absent.
+   * @default - the value is always supplied
+   */
+  readonly valueSupplied?: string;
+  /**
+   * The error an apply without the value stops with: say which variable supplies it.
+   * @default - names the secret
+   */
+  readonly missingValueMessage?: string;
 }
 
 export interface RbacKeyVaultProps {
@@ -108,6 +121,7 @@ export class RbacKeyVault extends Construct {
         valueWo: spec.value,
         valueWoVersion: spec.version ?? 1,
         dependsOn: officerReady,
+        lifecycle: spec.valueSupplied === undefined ? undefined : { precondition: [missingValueCheck(spec)] },
       });
       this.secrets.set(key, secret);
     });
@@ -179,4 +193,17 @@ export class RbacKeyVault extends Construct {
       },
     });
   }
+}
+
+/**
+ * `timestamp()` is unknown while planning, so a plan defers this condition and never fails on it;
+ * every apply knows it, so an apply without the value stops at the secret before the provider is
+ * called. Conditions that remember what was written (in state) were tried and fail open: a guard
+ * created by a failed apply lets the next apply write the placeholder.
+ */
+function missingValueCheck(spec: SecretSpec): { condition: string; errorMessage: string } {
+  return {
+    condition: `\${(${spec.valueSupplied}) || timestamp() == ""}`,
+    errorMessage: spec.missingValueMessage ?? `The value of Key Vault secret ${spec.name} was not supplied.`,
+  };
 }

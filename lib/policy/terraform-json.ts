@@ -105,11 +105,16 @@ export function resolves(reference: Reference, document: TerraformDocument): boo
 
 /**
  * An input variable's value, whole or one key of it: `${var.x}`, `${var.x.key}`, `${var.x["key"]}`
- * or `${lookup(var.x, "key")}`. Anything else may embed a literal or a value kept in state.
+ * or `${lookup(var.x, "key")}`; or an optional one, empty while absent (a plan without the secret):
+ * `${var.x == null ? "" : var.x}`, `${var.x == null ? "" : lookup(var.x, "key", "")}`.
+ * Anything else may embed a literal or a value kept in state.
  */
+const NAME = String.raw`var\.[A-Za-z_][A-Za-z0-9_-]*`;
+const KEY = String.raw`"[^"$%\\]*"`;
 const VARIABLE_VALUE = [
-  /^\$\{var\.[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*|\["[^"$]*"\])?\}$/,
-  /^\$\{lookup\(var\.[A-Za-z_][A-Za-z0-9_-]*, *"[^"$]*"\)\}$/,
+  new RegExp(String.raw`^\$\{${NAME}(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[${KEY}\])?\}$`),
+  new RegExp(String.raw`^\$\{lookup\(${NAME}, *${KEY}\)\}$`),
+  new RegExp(String.raw`^\$\{(${NAME}) == null \? "" : (?:\1|lookup\(\1, *${KEY}, *""\))\}$`),
 ];
 
 export function isVariableValue(value: unknown): boolean {
