@@ -11,7 +11,6 @@ import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import {
   AzurermBackend,
   CloudBackend,
-  Fn,
   ITerraformDependable,
   LocalBackend,
   NamedCloudWorkspace,
