@@ -254,7 +254,56 @@ const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
     {verificationPod: {image: "msal go"}},
     {},
     [
-      "verificationPod.image: contains whitespace (got \"msal go\"); use an image reference such as \"ghcr.io/azure/azure-workload-identity/msal-go\" (rule: a container image reference without whitespace)",
+      "verificationPod.image: is not an image reference (got \"msal go\"); use a reference such as \"ghcr.io/azure/azure-workload-identity/msal-go:latest\" or \"myregistry.azurecr.io/msal-go@sha256:<digest>\" (rule: an image reference: [registry[:port]/]repository[:tag][@sha256:<64 hex digits>], the repository lowercase)",
+    ],
+  ],
+  [
+    "a further secret's name breaks its rule (this crashed the loader's duplicate check)",
+    {keyVault: {additionalSecrets: ["db password", "db-password"]}},
+    {},
+    [
+      "keyVault.additionalSecrets[0]: contains a character other than letters, digits and '-' (got \"db password\"); use 1-127 letters, digits and '-' (rule: 1-127 characters: letters, digits and '-')",
+    ],
+  ],
+  [
+    "the image has an uppercase repository",
+    {verificationPod: {image: "MyRegistry.azurecr.io/Team/msal-go:V2"}},
+    {},
+    [
+      "verificationPod.image: has uppercase letters in the repository; it must be lowercase (got \"MyRegistry.azurecr.io/Team/msal-go:V2\"); use a reference such as \"ghcr.io/azure/azure-workload-identity/msal-go:latest\" or \"myregistry.azurecr.io/msal-go@sha256:<digest>\" (rule: an image reference: [registry[:port]/]repository[:tag][@sha256:<64 hex digits>], the repository lowercase)",
+    ],
+  ],
+  [
+    "the image's digest is not sha256 with 64 hex digits",
+    {verificationPod: {image: "ghcr.io/azure/msal-go@sha256:ffff"}},
+    {},
+    [
+      "verificationPod.image: is not an image reference (got \"ghcr.io/azure/msal-go@sha256:ffff\"); use a reference such as \"ghcr.io/azure/azure-workload-identity/msal-go:latest\" or \"myregistry.azurecr.io/msal-go@sha256:<digest>\" (rule: an image reference: [registry[:port]/]repository[:tag][@sha256:<64 hex digits>], the repository lowercase)",
+    ],
+  ],
+  [
+    "the image's digest uses another algorithm",
+    {verificationPod: {image: `ghcr.io/azure/msal-go@sha512:${"f".repeat(128)}`}},
+    {},
+    [
+      `verificationPod.image: has a digest other than sha256: with 64 lowercase hex digits (got "ghcr.io/azure/msal-go@sha512:${"f".repeat(47)}...); use a reference such as "ghcr.io/azure/azure-workload-identity/msal-go:latest" or "myregistry.azurecr.io/msal-go@sha256:<digest>" (rule: an image reference: [registry[:port]/]repository[:tag][@sha256:<64 hex digits>], the repository lowercase)`,
+    ],
+  ],
+  [
+    "the image would read the runner's environment through a Terraform expression",
+    {verificationPod: {image: '${file("/proc/self/environ")}'}},
+    {},
+    [
+      "verificationPod.image: contains \"${\" (a Terraform interpolation), which would be evaluated instead of taken literally (got \"${file(\\\"/proc/self/environ\\\")}\"); remove the sequence: configuration values are written into Terraform as literal text, never as expressions (rule: literal text: no Terraform template sequence (`${`, `%{`) and no cdktf token marker (`#{TfToken[`, `&{TfToken[`))",
+    ],
+  ],
+  [
+    "an environment variable holds a template directive and a cdktf token",
+    {},
+    {CLUSTER_NAME: "aks-%{if true}x%{endif}", KEYVAULT_SECRET_NAME: "${TfToken[TOKEN.12]}"},
+    [
+      "cluster.name (from environment variable CLUSTER_NAME): contains \"%{\" (a Terraform template directive), which would be evaluated instead of taken literally (got \"aks-%{if true}x%{endif}\"); remove the sequence: configuration values are written into Terraform as literal text, never as expressions (rule: literal text: no Terraform template sequence (`${`, `%{`) and no cdktf token marker (`#{TfToken[`, `&{TfToken[`))",
+      "keyVault.secretName (from environment variable KEYVAULT_SECRET_NAME): contains \"${\" (a Terraform interpolation), which would be evaluated instead of taken literally (got \"${TfToken[TOKEN.12]}\"); remove the sequence: configuration values are written into Terraform as literal text, never as expressions (rule: literal text: no Terraform template sequence (`${`, `%{`) and no cdktf token marker (`#{TfToken[`, `&{TfToken[`))",
     ],
   ],
   [

@@ -1,11 +1,12 @@
 import * as fs from "fs";
 import { identityDiagram, SYNTHESIZED_STACK_JSON } from "../lib/review/diagram";
 import { ignoreClosedStdout } from "../lib/private/quiet-pipe";
+import { visible, visibleLines } from "../lib/private/visible-text";
 
 ignoreClosedStdout();
 
 function fail(message: string): number {
-  process.stderr.write(`diagram: ${message}\n`);
+  process.stderr.write(`diagram: ${visible(message)}\n`);
   return 1;
 }
 
@@ -30,7 +31,7 @@ function printDiagram(file: string): number {
   } catch (error) {
     return fail(`${file} is ${(error as Error).message}`);
   }
-  process.stdout.write(diagram);
+  process.stdout.write(visibleLines(diagram));
   return 0;
 }
 

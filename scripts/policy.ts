@@ -1,6 +1,7 @@
 import { runPolicyReport } from "../lib/policy/report";
 import { ignoreClosedStdout } from "../lib/private/quiet-pipe";
+import { terminalSafe } from "../lib/private/visible-text";
 
 ignoreClosedStdout();
 
-process.exitCode = runPolicyReport({ args: process.argv.slice(2), cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr });
+process.exitCode = runPolicyReport({ args: process.argv.slice(2), cwd: process.cwd(), stdout: terminalSafe(process.stdout), stderr: terminalSafe(process.stderr) });

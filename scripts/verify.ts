@@ -1,8 +1,9 @@
 import { runVerify } from "../lib/verify/run";
 import { ignoreClosedStdout } from "../lib/private/quiet-pipe";
+import { terminalSafe } from "../lib/private/visible-text";
 
 ignoreClosedStdout();
 
-runVerify(process.argv.slice(2), { env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr }).then((code) => {
+runVerify(process.argv.slice(2), { env: process.env, cwd: process.cwd(), stdout: terminalSafe(process.stdout), stderr: terminalSafe(process.stderr) }).then((code) => {
   process.exitCode = code;
 });

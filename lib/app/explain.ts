@@ -2,6 +2,7 @@ import { ConfigError, formatSource } from "../config/errors";
 import { loadConfig } from "../config/load";
 import { CONFIG_FILE_VARIABLE } from "../config/schema";
 import { renderName, usesSuffix } from "../private/name-template";
+import { visible } from "../private/visible-text";
 
 export interface ExplainOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -46,10 +47,11 @@ export function explainConfig(options: ExplainOptions): number {
   }
   const file = options.env[CONFIG_FILE_VARIABLE];
   const header = { path: "key", value: "value", source: "source" };
-  const shown = [header, ...rows.map((r) => ({ ...r, value: "name" in r ? `${r.value} = ${r.name}` : String(r.value) }))];
+  // One row a line: a value from a file or the environment may hold a newline or an escape sequence.
+  const shown = [header, ...rows.map((r) => ({ ...r, path: visible(r.path), value: visible("name" in r ? `${r.value} = ${r.name}` : String(r.value)), source: visible(r.source) }))];
   const width = (k: "path" | "value") => Math.max(...shown.map((r) => String(r[k]).length));
   const [pathWidth, valueWidth] = [width("path"), width("value")];
   const lines = shown.map((row) => `${row.path.padEnd(pathWidth)}  ${row.value.padEnd(valueWidth)}  ${row.source}`);
-  options.stdout.write(`Configuration: defaults${file ? `, file ${file}` : ""}, environment\n\n${lines.join("\n")}\n`);
+  options.stdout.write(`Configuration: defaults${file ? `, file ${visible(file)}` : ""}, environment\n\n${lines.join("\n")}\n`);
   return 0;
 }

@@ -1,3 +1,5 @@
+import { visible } from "../private/visible-text";
+
 /** Where a configuration value came from. */
 export type Source =
   | { readonly kind: "default" }
@@ -42,7 +44,8 @@ export function formatProblem(p: ConfigProblem): string {
   const from = p.source?.kind === "env" ? ` (from environment variable ${p.source.variable})` : "";
   const got = p.value === undefined ? "" : ` (got ${describeValue(p.value)})`;
   const rule = p.rule === undefined ? "" : ` (rule: ${p.rule})`;
-  return `${p.path}${from}: ${p.problem}${got}; ${p.fix}${rule}`;
+  // One line whatever the file held: a key may contain a newline, an escape sequence or a bidi control.
+  return visible(`${p.path}${from}: ${p.problem}${got}; ${p.fix}${rule}`);
 }
 
 function describeValue(value: unknown): string {

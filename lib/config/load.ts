@@ -4,7 +4,7 @@ import { suppressionIdProblems } from "../policy/suppressions";
 import { MAX_CREDENTIALS_PER_IDENTITY } from "../private/limits";
 import { PLACEHOLDERS, RANDOM_SUFFIX_STAND_IN, renderName, stripPlaceholders, unknownPlaceholders, usesSuffix } from "../private/name-template";
 import { ConfigError, ConfigProblem, Source } from "./errors";
-import { RULES } from "./rules";
+import { LITERAL_TEXT, RULES } from "./rules";
 import { BooleanField, CONFIG_FILE_VARIABLE, ENV_OVERRIDES, Field, IntegerField, ListField, ObjectField, SCHEMA, StringField } from "./schema";
 import { AppConfig, BackendConfig, KeyVaultConfig, WorkloadConfig } from "./types";
 
@@ -402,8 +402,13 @@ class Walker {
       this.report({ path: at, value: given, problem: "is empty", fix: field.default !== undefined ? `${forDefault}, or give a value` : "give a value" });
       return undefined;
     }
+    // The value as given, and as normalised (which removes spaces: "$ {" would become "${").
+    const expression = LITERAL_TEXT.problem(given) ?? LITERAL_TEXT.problem(value);
     const unknown = field.template ? unknownPlaceholders(value) : [];
-    if (unknown.length > 0) {
+    if (expression) {
+      // Checked first, for every string: the naming rules below do not all exclude these sequences.
+      this.report({ path: at, value: given, problem: expression, fix: LITERAL_TEXT.fix, rule: LITERAL_TEXT.rule });
+    } else if (unknown.length > 0) {
       this.report({
         path: at,
         value: given,
@@ -558,6 +563,8 @@ class Walker {
   private checkVaultSecrets(vault: KeyVaultConfig): void {
     const seen = new Set<string>(vault.secretName === undefined ? [] : [this.expand(vault.secretName).toLowerCase()]);
     (vault.additionalSecrets ?? []).forEach((name, i) => {
+      // An entry that broke its own rule is reported already and left undefined.
+      if (name === undefined) return;
       const key = this.expand(name).toLowerCase();
       if (seen.has(key)) {
         this.report({ path: `keyVault.additionalSecrets[${i}]`, value: name, problem: "names a secret listed already", fix: "list each secret once" });

@@ -40,6 +40,40 @@ function patternRule(spec: PatternRuleSpec): NameRule {
 
 const DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 
+/**
+ * A container image reference as the distribution/reference grammar defines it (regexp.go and
+ * reference.go at 0965666a6ade2e06035fe352e38344be1e68951a), which containerd and the kubelet parse
+ * with: `[host[:port]/]path[:tag][@digest]`. The path's components are lowercase letters and digits
+ * joined by one '.', one or two '_' or any '-'; the host may be a DNS name, an IPv4 address or an
+ * IPv6 address in brackets (no zone). Digests are sha256, the one algorithm registered by default.
+ */
+const IMAGE = (() => {
+  const component = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+  const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+  const host = `(?:${domainComponent}(?:\\.${domainComponent})*|\\[[a-fA-F0-9:]+\\])`;
+  const path = `${component}(?:/${component})*`;
+  const digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+  return new RegExp(`^(?:(${host}(?::[0-9]+)?)/)?(${path})(?::([\\w][\\w.-]{0,127}))?(?:@(${digest}))?$`);
+})();
+
+function imageReferenceRule(): NameRule {
+  return {
+    rule: "an image reference: [registry[:port]/]repository[:tag][@sha256:<64 hex digits>], the repository lowercase",
+    fix: "use a reference such as \"ghcr.io/azure/azure-workload-identity/msal-go:latest\" or \"myregistry.azurecr.io/msal-go@sha256:<digest>\"",
+    problem(value) {
+      const match = IMAGE.exec(value);
+      if (!match) {
+        // Hosts and tags may have uppercase letters, so a value that passes lowercased has them in the repository.
+        return IMAGE.test(value.toLowerCase()) ? "has uppercase letters in the repository; it must be lowercase" : "is not an image reference";
+      }
+      const [, , path, , digest] = match;
+      if (path.length > 255) return `has a repository of ${path.length} characters; it must be at most 255`;
+      if (digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(digest)) return "has a digest other than sha256: with 64 lowercase hex digits";
+      return undefined;
+    },
+  };
+}
+
 export const RULES = {
   resourceGroupName: patternRule({
     rule: "1-90 characters: letters, digits, '-', '_', '.', '(' and ')'; must not end with '.'",
@@ -216,13 +250,30 @@ export const RULES = {
     patterns: [[/^[a-z_][a-z0-9_]*$/, "is not a lowercase PostgreSQL identifier"]],
     fix: "use lowercase letters, digits and '_', e.g. \"terraform_remote_state\"",
   }),
-  image: patternRule({
-    rule: "a container image reference without whitespace",
-    min: 1,
-    max: 1024,
-    patterns: [[/^\S+$/, "contains whitespace"]],
-    fix: "use an image reference such as \"ghcr.io/azure/azure-workload-identity/msal-go\"",
-  }),
+  image: imageReferenceRule(),
 } satisfies Record<string, NameRule>;
 
 export type RuleId = keyof typeof RULES;
+
+/**
+ * Every configuration string lands in cdk.tf.json, where Terraform evaluates `${…}` and `%{…}`
+ * (`$${` and `%%{` are its escapes, so they start a sequence too) and cdktf, before that, replaces
+ * its token markers. A value containing one would run as an expression: `${file("/proc/self/environ")}`
+ * in an image name puts the runner's environment, secrets included, into the plan. No name, path,
+ * reason or reference here needs these sequences, so they are refused in every string of the schema.
+ */
+export const LITERAL_TEXT: NameRule = {
+  rule: "literal text: no Terraform template sequence (`${`, `%{`) and no cdktf token marker (`#{TfToken[`, `&{TfToken[`)",
+  fix: "remove the sequence: configuration values are written into Terraform as literal text, never as expressions",
+  problem(value) {
+    const found = EXPRESSION_STARTS.filter(([sequence]) => value.includes(sequence)).map(([sequence, what]) => `${JSON.stringify(sequence)} (${what})`);
+    return found.length === 0 ? undefined : `contains ${found.join(" and ")}, which would be evaluated instead of taken literally`;
+  },
+};
+
+const EXPRESSION_STARTS: ReadonlyArray<readonly [string, string]> = [
+  ["${", "a Terraform interpolation"],
+  ["%{", "a Terraform template directive"],
+  ["#{TfToken[", "a cdktf list token"],
+  ["&{TfToken[", "a cdktf map token"],
+];

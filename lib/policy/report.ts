@@ -7,6 +7,7 @@ import { recordedSuppressions } from "./record";
 import { RULES } from "./rules";
 import { checkedSuppressions } from "./suppressions";
 import { PolicyResult, PolicyRule, RuleOutcome, Severity, Suppression } from "./types";
+import { visible } from "../private/visible-text";
 
 /** What `npm run policy` reads when given no path. */
 export const DEFAULT_TF_JSON = "cdktf.out/stacks/aks-workload-identity/cdk.tf.json";
@@ -85,17 +86,18 @@ export function formatReport(report: PolicyReport): string {
   const width = (key: "id" | "severity" | "status" | "path") => Math.max(...lines.map((row) => row[key].length));
   const widths = { id: width("id"), severity: width("severity"), status: width("status"), path: width("path") };
   const row = (r: typeof header) => `${r.id.padEnd(widths.id)}  ${r.severity.padEnd(widths.severity)}  ${r.status.padEnd(widths.status)}  ${r.path.padEnd(widths.path)}  ${r.title}`;
-  const out = lines.map((r) => row(r).trimEnd());
+  // Every row is one line, whatever the synthesized file holds (a path, a reason, a found value).
+  const out = lines.map((r) => visible(row(r).trimEnd()));
 
   const failed = report.rows.filter((r) => r.status === "failed");
   if (failed.length > 0) {
     out.push("", "Failed:");
-    for (const r of failed) out.push(`  ${r.severity === "error" ? "error  " : "warning"} ${r.id} ${r.path}: ${r.found}; ${r.fix}`);
+    for (const r of failed) out.push(visible(`  ${r.severity === "error" ? "error  " : "warning"} ${r.id} ${r.path}: ${r.found}; ${r.fix}`));
   }
   const reasons = new Map(report.rows.filter((r) => r.status === "suppressed").map((r) => [r.id, r.reason]));
   if (reasons.size > 0) {
     out.push("", "Suppressed:");
-    for (const [id, reason] of reasons) out.push(`  ${id}: ${reason}`);
+    for (const [id, reason] of reasons) out.push(visible(`  ${id}: ${reason}`));
   }
   if (report.suppressionsFrom === "article") {
     out.push("", `${report.file} records no suppressions (it was synthesized without the policy), so the article's defaults were used.`);

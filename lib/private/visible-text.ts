@@ -17,9 +17,27 @@ const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t"
 // eslint-disable-next-line no-control-regex
 const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
-/** `text` with every control, bidi and invisible character written as an escape: `\n`, `\x1b`, `\u202e`. */
+/**
+ * `text` with every control, bidi and invisible character written as an escape: `\n`, `\u001b`,
+ * `\u202e`. The escapes are JSON's, so JSON text stays valid JSON with the same meaning.
+ */
 export function visible(text: string): string {
-  return text.replace(HIDDEN, (c) => NAMED[c] ?? escape(c));
+  return text.replace(HIDDEN, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** `text` as `visible` writes it, but keeping its line breaks: for output that is lines of the program's own making. */
+export function visibleLines(text: string): string {
+  return text.split("\n").map(visible).join("\n");
+}
+
+/**
+ * A stream for a terminal: what is written keeps its line breaks, and every other control, bidi or
+ * invisible character is shown as an escape, whatever file, environment variable, plan or pod log it
+ * came from. Commands write through it; untrusted text that must stay on one line is passed through
+ * `visible` where it is interpolated.
+ */
+export function terminalSafe(stream: { write(text: string): unknown }): { write(text: string): unknown } {
+  return { write: (text: string) => stream.write(visibleLines(text)) };
 }
 
 /** Whether `text` holds a character that `visible` would escape. */
@@ -28,9 +46,4 @@ export function hasHiddenCharacters(text: string): boolean {
   const found = HIDDEN.test(text);
   HIDDEN.lastIndex = 0;
   return found;
-}
-
-function escape(c: string): string {
-  const code = c.charCodeAt(0);
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
 }

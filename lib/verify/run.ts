@@ -2,6 +2,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { diagnose, FIXES, maskSecrets, PodView, Verdict } from "./diagnose";
+import { visible } from "../private/visible-text";
 
 /** Exit codes: the chain works, it cannot work as deployed, or it did not work in time; 3 is a usage or setup error. */
 export const EXIT = { pass: 0, fail: 1, timeout: 2, setup: 3 } as const;
@@ -149,7 +150,8 @@ export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<
     return EXIT.setup;
   }
   const known = [io.env.TF_VAR_keyvault_secret_value ?? ""];
-  const print = (line: string) => io.stdout.write(`${maskSecrets(line, known)}\n`);
+  // One line each: pod logs and API messages are the cluster's text, not ours.
+  const print = (line: string) => io.stdout.write(`${visible(maskSecrets(line, known))}\n`);
   print(`verify: pod ${outputs.namespace}/${options.podName}, secret ${outputs.secretName}, waiting up to ${options.timeoutSeconds}s`);
 
   const deadline = Date.now() + options.timeoutSeconds * 1000;
