@@ -44,4 +44,23 @@ describe("npm run config (explainConfig)", () => {
     expect(stdout).toBe("");
     expect(stderr).toMatch(/^Invalid configuration \(1 problem\):\n {2}- keyVault\.name \(from environment variable KEYVAULT_NAME\): does not start with a letter/);
   });
+
+  test("prints a value holding escape sequences, a carriage return or a bidi override as escapes, one row per key", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-explain-"));
+    const reason = "ok\x1b[2J\rCKV_AZURE_4  fine \u202eesiw\u202c\nmore";
+    fs.writeFileSync(path.join(dir, "c.json"), JSON.stringify({ policy: { suppressions: [{ id: "CKV_AZURE_4", reason }] } }));
+    const { code, stdout, lines } = explain({ AKS_WI_CONFIG: "c.json" }, false, dir);
+    const json = explain({ AKS_WI_CONFIG: "c.json" }, true, dir);
+    fs.rmSync(dir, { recursive: true });
+    expect(code).toBe(0);
+    // eslint-disable-next-line no-control-regex
+    expect(stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\u202a-\u202e]/);
+    expect(lines.filter((l) => l.startsWith("policy.suppressions[0].reason "))).toEqual([
+      expect.stringContaining("ok\\u001b[2J\\rCKV_AZURE_4  fine \\u202eesiw\\u202c\\nmore"),
+    ]);
+    expect(lines.some((l) => l.startsWith("more"))).toBe(false);
+    // --json keeps the value exactly (JSON's own escapes), so a machine reads what was configured.
+    expect(JSON.parse(json.stdout).config.policy.suppressions[0].reason).toBe(reason);
+  });
 });
+

@@ -23,6 +23,20 @@ describe("the app (main.ts)", () => {
     expect(first.toString()).not.toMatch(/"\/(tmp|home|root|work)\//);
   });
 
+  test("reports a key holding a terminal escape, a carriage return or a newline as escapes, one problem per line", () => {
+    const cwd = dir();
+    fs.writeFileSync(path.join(cwd, "bad.yaml"), '"loca\\e[2Jtion\\r  - forged: fine\\n": eastus\nkeyVault:\n  "na\\u202eme": kv\n');
+    const run = runApp(cwd, { AKS_WI_CONFIG: "bad.yaml", CLUSTER_NAME: "aks\x07" });
+    expect(run.status).toBe(1);
+    // eslint-disable-next-line no-control-regex
+    expect(run.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\u202a-\u202e]/);
+    expect(run.stderr.split("\n").filter((l) => l.startsWith("  - "))).toEqual([
+      expect.stringMatching(/^ {2}- loca\\u001b\[2Jtion\\r {2}- forged: fine\\n: is not a known key/),
+      expect.stringMatching(/^ {2}- cluster\.name \(from environment variable CLUSTER_NAME\): contains a character other than .* \(got "aks\\u0007"\)/),
+      expect.stringMatching(/^ {2}- keyVault\.na\\u202eme: is not a known key/),
+    ]);
+  });
+
   test("fails with every bad field named, exit 1, and no cdktf.out", () => {
     const cwd = dir();
     fs.writeFileSync(

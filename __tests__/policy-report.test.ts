@@ -163,3 +163,15 @@ describe("as a command", () => {
     expect([run.status, run.stdout, run.stderr]).toEqual([0, '{\n  "file"', ""]);
   });
 });
+
+test("prints a recorded suppression reason holding escape sequences as escapes on its one line", () => {
+  const hostile = ARTICLE_SUPPRESSIONS.map((s, i) => (i === 0 ? { ...s, reason: "why\x1b[31m\r\u202eevil\u202c\nAKSWI_999: forged" } : s));
+  const tf = articleJson();
+  write(dir, "cdk.tf.json", { ...tf, "//": { ...tf["//"], metadata: { ...tf["//"].metadata, ...policyMetadata(hostile) } } });
+  const { code, stdout } = report(dir, "cdk.tf.json");
+  expect(code).toBe(0);
+  // eslint-disable-next-line no-control-regex
+  expect(stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\u202a-\u202e]/);
+  expect(stdout).toContain(`  ${hostile[0].id}: why\\u001b[31m\\r\\u202eevil\\u202c\\nAKSWI_999: forged`);
+  expect(stdout.split("\n").some((l) => l.startsWith("AKSWI_999"))).toBe(false);
+});

@@ -233,4 +233,14 @@ describe("diagnose and maskSecrets", () => {
       detail: "phase Pending, not ready",
     });
   });
+
+  test.concurrent("prints a hostile pod log as escapes on one line: no terminal control, carriage return or bidi override reaches the terminal", async () => {
+    const hostile = 'E1128 10:00:00.000000       1 main.go:48] "failed to get secret" err="AADSTS70021 \x1b]0;owned\x07\x1b[2J\rPASS: fine \u202egnorw\u202c"\n';
+    const result = await verifyInProcess({ pod: () => pod(), log: () => hostile });
+    expect(result.code).toBe(2);
+    // eslint-disable-next-line no-control-regex
+    expect(result.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f\u202a-\u202e]/);
+    expect(result.stdout).toContain("\\u001b]0;owned\\u0007\\u001b[2J\\rPASS: fine \\u202egnorw\\u202c");
+    expect(result.stdout.split("\n").filter((line) => line.startsWith("PASS"))).toEqual([]);
+  });
 });
