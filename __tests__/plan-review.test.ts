@@ -61,8 +61,8 @@ describe("plan review of real plans", () => {
     expect(section(text, "Risks")).toEqual(["No risks found."]);
     expect(section(text, "Changes")[0]).toBe("Plan: 13 to create, 0 to update, 0 to replace, 0 to destroy.");
     expect(section(text, "Access changes")).toEqual([
-      "- create: the deploying principal → Key Vault Secrets Officer → key vault `kv-workload-idabc123`",
-      "- create: managed identity `myIdentityabc123` → Key Vault Secrets User → key vault `kv-workload-idabc123`",
+      "- create: the deploying principal → `Key Vault Secrets Officer` → key vault `kv-workload-idabc123`",
+      "- create: managed identity `myIdentityabc123` → `Key Vault Secrets User` → key vault `kv-workload-idabc123`",
     ]);
     expect(section(text, "Federated credentials")).toEqual([
       "- create: managed identity `myIdentityabc123` ← OIDC issuer of cluster `myAKSClusterabc123` + `system:serviceaccount:default:workload-identity-saabc123`, credential `myFedIdentityabc123`",
@@ -74,8 +74,8 @@ describe("plan review of real plans", () => {
     const text = markdown(fixture("create-random-suffix"));
     expect(section(text, "Risks")).toEqual(["No risks found."]);
     expect(section(text, "Access changes")).toEqual([
-      "- create: the deploying principal → Key Vault Secrets Officer → key vault `kv-workload-id${random_id.Suffix.hex}`",
-      "- create: managed identity `id-team-a-${random_id.Suffix.hex}` → Key Vault Secrets User → secret `my-secret${random_id.Suffix.hex}` in key vault `kv-workload-id${random_id.Suffix.hex}`",
+      "- create: the deploying principal → `Key Vault Secrets Officer` → key vault `kv-workload-id${random_id.Suffix.hex}`",
+      "- create: managed identity `id-team-a-${random_id.Suffix.hex}` → `Key Vault Secrets User` → secret `my-secret${random_id.Suffix.hex}` in key vault `kv-workload-id${random_id.Suffix.hex}`",
     ]);
     expect(section(text, "Federated credentials")).toEqual([
       "- create: managed identity `id-team-a-${random_id.Suffix.hex}` ← OIDC issuer of cluster `myAKSCluster${random_id.Suffix.hex}` + `system:serviceaccount:team-a:app`, credential `fic-team-a-app`",
@@ -121,8 +121,8 @@ describe("plan review of real plans", () => {
       "- **Key vault replaced.** Key vault `kv-workload-idabc123` is replaced by `kv-renamedabc123`: the old vault is deleted with its secrets, and purge protection keeps its name reserved for up to the soft-delete retention period (90 days by default), so `kv-workload-idabc123` cannot be reused until then.",
     ]);
     expect(section(text, "Access changes")).toEqual([
-      "- replace: the deploying principal → Key Vault Secrets Officer → key vault `kv-renamedabc123` (was: the deploying principal → Key Vault Secrets Officer → key vault `kv-workload-idabc123`)",
-      "- replace: managed identity `myIdentityabc123` → Key Vault Secrets User → key vault `kv-renamedabc123` (was: managed identity `myIdentityabc123` → Key Vault Secrets User → key vault `kv-workload-idabc123`)",
+      "- replace: the deploying principal → `Key Vault Secrets Officer` → key vault `kv-renamedabc123` (was: the deploying principal → `Key Vault Secrets Officer` → key vault `kv-workload-idabc123`)",
+      "- replace: managed identity `myIdentityabc123` → `Key Vault Secrets User` → key vault `kv-renamedabc123` (was: managed identity `myIdentityabc123` → `Key Vault Secrets User` → key vault `kv-workload-idabc123`)",
     ]);
     expect(section(text, "Federated credentials")).toEqual(NO_FEDERATION_CHANGES);
     const changes = section(text, "Changes");
@@ -141,8 +141,8 @@ describe("plan review of real plans", () => {
       "- **Federated credential destroyed.** Credential `myFedIdentityabc123` of managed identity `myIdentityabc123` is deleted: pods running as `system:serviceaccount:default:workload-identity-saabc123` lose access to Azure.",
     ]);
     expect(section(text, "Access changes")).toEqual([
-      "- destroy: the deploying principal → Key Vault Secrets Officer → key vault `kv-workload-idabc123`",
-      "- destroy: managed identity `myIdentityabc123` → Key Vault Secrets User → key vault `kv-workload-idabc123`",
+      "- destroy: the deploying principal → `Key Vault Secrets Officer` → key vault `kv-workload-idabc123`",
+      "- destroy: managed identity `myIdentityabc123` → `Key Vault Secrets User` → key vault `kv-workload-idabc123`",
     ]);
     expect(section(text, "Federated credentials")).toEqual([
       "- destroy: managed identity `myIdentityabc123` ← OIDC issuer of cluster `myAKSClusterabc123` + `system:serviceaccount:default:workload-identity-saabc123`, credential `myFedIdentityabc123`",
@@ -280,7 +280,7 @@ describe("naming principals, scopes, identities, issuers and subjects", () => {
       ],
     };
     const text = markdown(plan);
-    expect(section(text, "Access changes")).toEqual(["- create: a principal known after apply → Reader → a scope known after apply"]);
+    expect(section(text, "Access changes")).toEqual(["- create: a principal known after apply → `Reader` → a scope known after apply"]);
     expect(section(text, "Federated credentials")).toEqual([
       "- create: an identity known after apply ← an issuer known after apply + a subject known after apply, credential `fic`",
     ]);
@@ -341,6 +341,61 @@ describe("naming principals, scopes, identities, issuers and subjects", () => {
   });
 });
 
+describe("text from the plan is shown as text", () => {
+  // Whoever opens the pull request writes these names; the review is a comment GitHub renders.
+  function grant(name: string, role: string, principal: string, scope: string) {
+    return {
+      address: `azurerm_role_assignment.${name}`,
+      type: "azurerm_role_assignment",
+      name,
+      change: { actions: ["create"], before: null, after: { principal_id: principal, role_definition_name: role, scope } },
+    };
+  }
+
+  test("a role name that opens an HTML comment or a fence hides no later grant", () => {
+    const text = markdown({
+      format_version: "1.2",
+      resource_changes: [
+        grant("A", "Reader\n<!--", "p-1", "/subscriptions/0000/resourceGroups/rg"),
+        grant("B", "Reader\n~~~", "p-2", "/subscriptions/0000/resourceGroups/rg"),
+        grant("C", "Owner", "p-3", "/subscriptions/0000"),
+      ],
+    });
+    expect(section(text, "Access changes")).toEqual([
+      "- create: principal `p-1` → `Reader\\n<!--` → resource group `rg`",
+      "- create: principal `p-2` → `Reader\\n~~~` → resource group `rg`",
+      "- create: principal `p-3` → `Owner` → subscription `0000`",
+    ]);
+    expect(text.split("\n").filter((line) => line.startsWith("### "))).toEqual(["### Risks (0)", "### Changes", "### Access changes", "### Federated credentials"]);
+  });
+
+  test("backticks, HTML, mentions and pipes stay inside their code spans and cells", () => {
+    const text = markdown({
+      format_version: "1.2",
+      resource_changes: [
+        grant("A", "x``@someone #1 <img src=x>``", "`p`", "<details>"),
+        {
+          address: "azurerm_user_assigned_identity.Id",
+          type: "azurerm_user_assigned_identity",
+          name: "Id",
+          change: { actions: ["create"], before: null, after: { name: "a|b\n<!--" } },
+        },
+        {
+          address: "azurerm_federated_identity_credential.C",
+          type: "azurerm_federated_identity_credential",
+          name: "C",
+          change: { actions: ["create"], before: null, after: { name: "c", parent_id: "p", issuer: "https://e.invalid/ ``", subject: "system:serviceaccount:x\n<!--" } },
+        },
+      ],
+    });
+    expect(section(text, "Access changes")).toEqual(["- create: principal `` `p` `` → ``` x``@someone #1 <img src=x>`` ``` → scope `<details>`"]);
+    expect(section(text, "Changes")).toContain("| create | `azurerm_user_assigned_identity.Id` | `a\\|b\\n<!--` |  |");
+    expect(section(text, "Federated credentials")).toEqual([
+      "- create: identity `p` ← ``` https://e.invalid/ `` ``` + `system:serviceaccount:x\\n<!--`, credential `c`",
+    ]);
+  });
+});
+
 describe("sensitive values", () => {
   const MARKER = "MARKER-7f3a9c-sensitive";
 
@@ -396,8 +451,8 @@ describe("sensitive values", () => {
   test("says what is sensitive instead", () => {
     const text = markdown(withMarkers("create-all"));
     expect(section(text, "Access changes")).toEqual([
-      "- create: a sensitive principal → Key Vault Secrets Officer → a sensitive scope",
-      "- create: a sensitive principal → Key Vault Secrets User → a sensitive scope",
+      "- create: a sensitive principal → `Key Vault Secrets Officer` → a sensitive scope",
+      "- create: a sensitive principal → `Key Vault Secrets User` → a sensitive scope",
     ]);
     expect(section(text, "Federated credentials")).toEqual([
       "- create: managed identity `azurerm_user_assigned_identity.Workload-myIdentity_343B13A4` ← a sensitive issuer + a sensitive subject, credential `myFedIdentityabc123`",

@@ -3,6 +3,7 @@
  * loses access to what, which workloads trust which issuer, and what could hurt. Pure functions over
  * `terraform show -json <planfile>` output; the CLI is `scripts/plan-review.ts`.
  */
+import { cell, code, scalar, text } from "./markdown";
 
 /** The parts of `terraform show -json <planfile>` output the review reads. */
 export interface PlanJson {
@@ -64,8 +65,10 @@ export type ReviewAction = "create" | "update" | "replace" | "destroy";
 export const REVIEW_ACTIONS: readonly ReviewAction[] = ["create", "update", "replace", "destroy"];
 
 /**
- * Descriptions (`name`, `principal`, `scope`, `identity`, `issuer`, `subject`, risk `message`) are
- * Markdown inline text: names in code spans, e.g. "managed identity `myIdentityabc123`".
+ * Descriptions (`name`, `principal`, `role`, `scope`, `identity`, `issuer`, `subject`, `credential`,
+ * risk `message`) are Markdown inline text, one line each: every value taken from the plan is in a
+ * code span made by `./markdown`, e.g. "managed identity `myIdentityabc123`", since whoever opens
+ * the pull request writes those values. Addresses and attribute names are kept as they are, for the renderer to quote.
  */
 export interface ChangeRow {
   readonly action: ReviewAction;
@@ -472,7 +475,7 @@ class PlanModel {
 
   private role(rc: PlanResourceChange, side: Side): string {
     const name = readValue(rc, side, ["role_definition_name"]);
-    if (name.state === "known" && typeof name.value === "string") return name.value;
+    if (name.state === "known" && typeof name.value === "string") return code(name.value);
     const id = readValue(rc, side, ["role_definition_id"]);
     if (id.state === "known" && typeof id.value === "string") return `role ${code(id.value.split("/").pop() ?? id.value)}`;
     return name.state === "sensitive" || id.state === "sensitive" ? "a sensitive role" : "a role known after apply";
@@ -555,7 +558,7 @@ class PlanModel {
       case "azurerm_resource_group":
         return `resource group ${name}`;
       default:
-        return `${target.type.replace(/^azurerm_/, "").replace(/_/g, " ")} ${name}`;
+        return `${text(target.type.replace(/^azurerm_/, "").replace(/_/g, " "))} ${name}`;
     }
   }
 
@@ -694,20 +697,6 @@ function asObject(value: unknown): Record<string, unknown> {
 /** Locale-independent, so the output is the same on every machine. */
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function code(text: string): string {
-  const fence = text.includes("`") ? "``" : "`";
-  return `${fence}${fence.length > 1 ? ` ${text} ` : text}${fence}`;
-}
-
-function scalar(value: unknown): string {
-  return typeof value === "string" ? code(value) : String(value);
-}
-
-/** Escapes what would end a table cell or row. */
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
 function capitalize(text: string): string {
