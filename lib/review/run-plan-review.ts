@@ -1,7 +1,9 @@
 import * as fs from "fs";
-import { PlanFormatError, PlanReview, renderPlanReview, reviewPlan } from "./plan-review";
+import { planFingerprint } from "./plan-fingerprint";
+import { PlanFormatError, renderPlanReview, reviewPlan } from "./plan-review";
 
-export const PLAN_REVIEW_USAGE = "usage: plan-review [--fail-on-risk] [--out FILE] plan.json   (plan.json from `terraform show -json <planfile>`; - reads stdin)";
+export const PLAN_REVIEW_USAGE =
+  "usage: plan-review [--fail-on-risk | --fingerprint] [--out FILE] plan.json   (plan.json from `terraform show -json <planfile>`; - reads stdin)";
 
 /** Exit codes: a CI step can tell "risky plan" from "could not review". */
 export const EXIT_OK = 0;
@@ -25,6 +27,7 @@ export interface PlanReviewIo {
 
 interface Options {
   readonly failOnRisk: boolean;
+  readonly fingerprint: boolean;
   readonly out?: string;
   readonly plan: string;
 }
@@ -34,7 +37,8 @@ class UsageError extends Error {}
 
 /**
  * `plan-review [--fail-on-risk] [--out FILE] plan.json`: writes the Markdown review of the plan
- * to stdout or FILE.
+ * to stdout or FILE. With `--fingerprint`, writes the plan's fingerprint (see plan-fingerprint.ts)
+ * instead, one line, for a deploy job to compare with the one of the reviewed plan.
  * @returns 0; 2 with `--fail-on-risk` when the plan has risks; 1 when the arguments or the file are wrong
  */
 export function runPlanReview(argv: readonly string[], io: PlanReviewIo): number {
@@ -46,17 +50,23 @@ export function runPlanReview(argv: readonly string[], io: PlanReviewIo): number
       return EXIT_OK;
     }
     const options = parseArguments(argv);
-    const review = reviewFile(options.plan, readFile);
-    const markdown = renderPlanReview(review);
-    if (options.out === undefined) {
-      io.stdout.write(markdown);
-    } else {
+    const write = (text: string) => {
+      if (options.out === undefined) {
+        io.stdout.write(text);
+        return;
+      }
       try {
-        writeFile(options.out, markdown);
+        writeFile(options.out, text);
       } catch (error) {
         throw new UsageError(`cannot write ${options.out}: ${reason(error)}`);
       }
+    };
+    if (options.fingerprint) {
+      write(`${readPlan(options.plan, readFile, planFingerprint)}\n`);
+      return EXIT_OK;
     }
+    const review = readPlan(options.plan, readFile, reviewPlan);
+    write(renderPlanReview(review));
     if (options.failOnRisk && review.risks.length > 0) {
       io.stderr.write(`plan-review: ${review.risks.length} risk${review.risks.length === 1 ? "" : "s"} in ${options.plan} (--fail-on-risk)\n`);
       return EXIT_RISK;
@@ -71,11 +81,13 @@ export function runPlanReview(argv: readonly string[], io: PlanReviewIo): number
 
 function parseArguments(argv: readonly string[]): Options {
   let failOnRisk = false;
+  let fingerprint = false;
   let out: string | undefined;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--fail-on-risk") failOnRisk = true;
+    else if (arg === "--fingerprint") fingerprint = true;
     else if (arg === "--out") {
       out = argv[++i];
       if (out === undefined || out === "") throw new UsageError(`--out needs a file name; ${PLAN_REVIEW_USAGE}`);
@@ -84,10 +96,12 @@ function parseArguments(argv: readonly string[]): Options {
     else files.push(arg);
   }
   if (files.length !== 1) throw new UsageError(`${files.length === 0 ? "no plan file given" : `one plan file, not ${files.length}`}; ${PLAN_REVIEW_USAGE}`);
-  return { failOnRisk, out, plan: files[0] };
+  // A fingerprint has no risks to fail on: a job that asked for both would believe it had checked them.
+  if (failOnRisk && fingerprint) throw new UsageError(`--fail-on-risk and --fingerprint do not go together; ${PLAN_REVIEW_USAGE}`);
+  return { failOnRisk, fingerprint, out, plan: files[0] };
 }
 
-function reviewFile(file: string, readFile: (file: string) => string): PlanReview {
+function readPlan<T>(file: string, readFile: (file: string) => string, read: (plan: unknown) => T): T {
   const name = file === "-" ? "standard input" : file;
   let text: string;
   try {
@@ -102,7 +116,7 @@ function reviewFile(file: string, readFile: (file: string) => string): PlanRevie
     throw new UsageError(`${name} is not JSON (${reason(error)}); give it the output of \`terraform show -json <planfile>\``);
   }
   try {
-    return reviewPlan(plan);
+    return read(plan);
   } catch (error) {
     if (error instanceof PlanFormatError) throw new UsageError(`${name} is ${error.message}`);
     throw error;
