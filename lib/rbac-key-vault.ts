@@ -11,6 +11,8 @@ import { propagationWait } from "./private/propagation-wait";
 export const SECRETS_OFFICER_ROLE = "Key Vault Secrets Officer";
 /** Built-in role that can read secret contents (data plane). */
 export const SECRETS_USER_ROLE = "Key Vault Secrets User";
+/** Days a deleted vault or secret stays recoverable: Azure's maximum, and azurerm's default. */
+const SOFT_DELETE_RETENTION_DAYS = 90;
 
 /** A secret to write into the vault. */
 export interface SecretSpec {
@@ -170,6 +172,8 @@ export class RbacKeyVault extends Construct {
       tenantId: props.deployer.tenantId,
       skuName: props.sku ?? "standard",
       purgeProtectionEnabled: true,
+      // azurerm's default, written out: Trivy (AZU-0016) reads an absent retention as 0 days and fails the vault.
+      softDeleteRetentionDays: SOFT_DELETE_RETENTION_DAYS,
       rbacAuthorizationEnabled: true,
       tags: props.tags ? { ...props.tags } : undefined,
     });
