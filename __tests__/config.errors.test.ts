@@ -426,7 +426,7 @@ const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
     "an unknown key is named like an object's built-in property",
     { toString: "x", cluster: { constructor: 1 } },
     {},
-    ["toString: is not a known key; remove it; known keys here: location, suffix, resourceGroup, cluster, keyVault, workloads, waits, backend, policy, verificationPod", expect.stringMatching(/^cluster\.constructor: is not a known key; /)],
+    ["toString: is not a known key; remove it; known keys here: location, suffix, resourceGroup, cluster, keyVault, workloads, waits, backend, policy, deployer, verificationPod", expect.stringMatching(/^cluster\.constructor: is not a known key; /)],
   ],
   [
     "the file's workload list is empty even though SERVICE_ACCOUNT_NAME is set",

@@ -56,6 +56,7 @@ describe("loadConfig", () => {
       waits: { roleAssignmentSeconds: 60, federatedCredentialSeconds: 30 },
       backend: { type: "local" },
       policy: { suppressions: ARTICLE_SUPPRESSIONS },
+      deployer: {},
       verificationPod: { enabled: true, image: "ghcr.io/azure/azure-workload-identity/msal-go" },
     });
   });

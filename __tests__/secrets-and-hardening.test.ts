@@ -125,3 +125,25 @@ describe("the hardened profile", () => {
     expect(article.provider.kubernetes[0]).toHaveProperty("client_certificate");
   });
 });
+
+describe("deployer.objectId", () => {
+  const DEPLOY_IDENTITY = "5f0c4a7e-2b8d-4c1e-9a3f-7d6e8b9c0a12";
+  const roles = (tf: ReturnType<typeof synthApp>["tf"]) =>
+    Object.values(resources(tf, "azurerm_role_assignment"))
+      .filter((r: Block) => r.role_definition_name !== "Key Vault Secrets User")
+      .map((r: Block) => [r.role_definition_name, r.principal_id]);
+
+  test("grants the deployer's roles to the principal named, whoever runs Terraform, so a plan-only identity plans the same grants", () => {
+    const { tf } = synthApp({ deployer: { objectId: DEPLOY_IDENTITY }, cluster: { localAccountsDisabled: true } });
+    expect(roles(tf)).toEqual([
+      ["Azure Kubernetes Service RBAC Cluster Admin", DEPLOY_IDENTITY],
+      ["Key Vault Secrets Officer", DEPLOY_IDENTITY],
+    ]);
+    // The vault's tenant is still the signed-in tenant.
+    expect(onlyResource(tf, "azurerm_key_vault").tenant_id).toBe("${data.azurerm_client_config.Deployer.tenant_id}");
+  });
+
+  test("is the signed-in principal when absent, as in the article", () => {
+    expect(roles(synthApp().tf)).toEqual([["Key Vault Secrets Officer", "${data.azurerm_client_config.Deployer.object_id}"]]);
+  });
+});

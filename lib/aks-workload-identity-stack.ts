@@ -23,7 +23,7 @@ import { AksOidcCluster } from "./aks-oidc-cluster";
 import { AppConfig, BackendConfig, WorkloadConfig } from "./config/types";
 import { ExistingAksOidcCluster } from "./existing-aks-oidc-cluster";
 import { BoundServiceAccount, FederatedIdentity } from "./federated-identity";
-import { IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "./interfaces";
+import { IDeployingPrincipal, IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "./interfaces";
 import { renderName, stripPlaceholders } from "./private/name-template";
 import { applyPolicy } from "./policy/apply";
 import { PgBackendFromEnvironment } from "./private/pg-backend-from-environment";
@@ -146,7 +146,10 @@ export class AksWorkloadIdentityStack extends TerraformStack {
       exec: connection.exec ? [{ ...connection.exec, args: [...connection.exec.args] }] : undefined,
     });
 
-    const deployer = new DataAzurermClientConfig(this, "Deployer", {});
+    const signedIn = new DataAzurermClientConfig(this, "Deployer", {});
+    // A fixed principal keeps the grants the same whoever plans: CI plans with a read-only identity.
+    const deployer: IDeployingPrincipal =
+      config.deployer.objectId === undefined ? signedIn : { tenantId: signedIn.tenantId, objectId: config.deployer.objectId };
     const waits = config.waits;
     // With local accounts off, Terraform itself needs an AKS RBAC role to create Kubernetes objects.
     // Cluster Admin, because namespaces are cluster-scoped; "RBAC Admin" cannot create them.

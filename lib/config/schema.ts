@@ -432,6 +432,20 @@ export const SCHEMA: ObjectField = {
         },
       },
     },
+    deployer: {
+      kind: "object",
+      doc: "The principal granted \"Key Vault Secrets Officer\" (and, hardened, AKS RBAC Cluster Admin) so that it can write secrets and Kubernetes objects.",
+      fields: {
+        objectId: {
+          kind: "string",
+          rule: "uuid",
+          doc:
+            "Object id of that principal. When absent it is whoever runs Terraform, as in the article; set it when " +
+            "different principals plan and apply (CI's plan-only identity would otherwise plan to move these grants " +
+            "to itself): the deploy identity's `principalId` (help/ci-pipeline.md).",
+        },
+      },
+    },
     verificationPod: {
       kind: "object",
       doc: "The article's pod that reads the secret through workload identity, for the first workload.",

@@ -16,6 +16,8 @@ export interface AppConfig {
   readonly waits: WaitsConfig;
   readonly backend: BackendConfig;
   readonly policy: PolicyConfig;
+  /** Who is granted the deploying principal's roles. */
+  readonly deployer: DeployerConfig;
 }
 
 export interface PolicyConfig {
@@ -101,4 +103,9 @@ export interface WorkloadConfig {
 export interface VerificationPodConfig {
   readonly enabled: boolean;
   readonly image: string;
+}
+
+export interface DeployerConfig {
+  /** Object id of the principal granted the deployer's roles; undefined means whoever runs Terraform. */
+  readonly objectId?: string;
 }
