@@ -1,10 +1,10 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
-import * as os from "os";
 import * as path from "path";
+import type { V1Pod } from "@kubernetes/client-node";
 import { diagnose, maskSecrets } from "../lib/verify/diagnose";
-import { ApiPod, runVerify } from "../lib/verify/run";
+import { aadsts70021, NAMESPACE, outputsFile, POD, realPod, removeOutputs, SUCCESS_LOG, verifyInProcess } from "./verify-cluster";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureBuilt } = require("../scripts/build-app.js") as { ensureBuilt: (name: string) => string };
@@ -14,64 +14,25 @@ const { ensureBuilt } = require("../scripts/build-app.js") as { ensureBuilt: (na
  * turn, the way a cluster would while things propagate. A few scenarios run the real CLI, with the
  * official client, against that API served on loopback; the rest run the same code in this process
  * with the API answering directly (each CLI process spends most of a second loading the client).
+ * Each diagnosis, on pods and logs shaped like real ones, is in verify.diagnose.test.ts.
  */
 interface Scenario {
-  pod: (call: number) => object | undefined;
+  pod: (call: number) => V1Pod | undefined;
   log: (call: number) => string;
 }
 
 // Each scenario starts the CLI, which loads the Kubernetes client: seconds on a busy machine.
 jest.setTimeout(30000);
 
-const NAMESPACE = "default";
-const POD = "sample-workload-identity-key-vault";
-const SECRET = "my-secretabc123";
-
-function pod(options: { ready?: boolean; injected?: boolean; secretName?: string; waiting?: object; unschedulable?: string } = {}): object {
-  const env = [
-    { name: "KEYVAULT_URL", value: "https://kv-workload-idabc123.vault.azure.net/" },
-    { name: "SECRET_NAME", value: options.secretName ?? SECRET },
-    ...(options.injected === false
-      ? []
-      : [
-          { name: "AZURE_CLIENT_ID", value: "00000000-0000-0000-0000-000000000001" },
-          { name: "AZURE_TENANT_ID", value: "00000000-0000-0000-0000-000000000002" },
-          { name: "AZURE_FEDERATED_TOKEN_FILE", value: "/var/run/secrets/azure/tokens/azure-identity-token" },
-          { name: "AZURE_AUTHORITY_HOST", value: "https://login.microsoftonline.com/" },
-        ]),
-  ];
-  const conditions = [
-    { type: "PodScheduled", status: options.unschedulable ? "False" : "True", message: options.unschedulable },
-    { type: "Ready", status: options.ready === false ? "False" : "True" },
-  ];
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: { name: POD, namespace: NAMESPACE },
-    spec: { containers: [{ name: "oidc", image: "ghcr.io/azure/azure-workload-identity/msal-go", env }] },
-    status: {
-      phase: options.ready === false ? "Pending" : "Running",
-      conditions,
-      containerStatuses: [{ name: "oidc", ready: options.ready !== false, state: options.waiting ? { waiting: options.waiting } : { running: {} } }],
-    },
-  };
-}
-
-const SUCCESS_LOG = 'I1128 10:00:00.000000       1 main.go:63] "successfully got secret" secret="Hello!"\n';
-const AADSTS = 'E1128 10:00:00.000000       1 main.go:48] "failed to get secret" err="AADSTS70021: No matching federated identity record found for presented assertion."\n';
-const FORBIDDEN = 'E1128 10:00:00.000000       1 main.go:48] "failed to get secret" err="GET https://kv.vault.azure.net/secrets/x RESPONSE 403: 403 Forbidden ERROR CODE: Forbidden ForbiddenByRbac"\n';
-
 let dir: string;
+let outputs: string;
 let VERIFY: string;
 beforeAll(() => {
   VERIFY = ensureBuilt("verify");
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-verify-"));
-  fs.writeFileSync(
-    path.join(dir, "outputs.json"),
-    JSON.stringify({ service_account_namespace: { value: NAMESPACE }, secret_name: { value: SECRET }, key_vault_url: { value: "https://x/" } }),
-  );
+  outputs = outputsFile();
+  dir = path.dirname(outputs);
 });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(removeOutputs);
 
 async function verify(scenario: Scenario, extraArgs: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const calls = { pod: 0, log: 0 };
@@ -92,7 +53,7 @@ async function verify(scenario: Scenario, extraArgs: string[] = []): Promise<{ c
     kubeconfig,
     `apiVersion: v1\nkind: Config\nclusters:\n- name: fake\n  cluster:\n    server: http://127.0.0.1:${port}\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: fake\ncontexts:\n- name: c\n  context:\n    cluster: fake\n    user: u\ncurrent-context: c\n`,
   );
-  const child = spawn(process.execPath, [VERIFY, "--outputs", path.join(dir, "outputs.json"), "--interval", "0.05", "--timeout", "1", ...extraArgs], {
+  const child = spawn(process.execPath, [VERIFY, "--outputs", outputs, "--interval", "0.05", "--timeout", "1", ...extraArgs], {
     env: { ...process.env, KUBECONFIG: kubeconfig, TF_VAR_keyvault_secret_value: "Hello!" },
   });
   let stdout = "";
@@ -104,38 +65,12 @@ async function verify(scenario: Scenario, extraArgs: string[] = []): Promise<{ c
   return { code, stdout, stderr };
 }
 
-/** The same scenario through `runVerify` in this process, the API answering without HTTP. */
-async function verifyInProcess(scenario: Scenario, extraArgs: string[] = [], beforeLog = () => {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const calls = { pod: 0, log: 0 };
-  let stdout = "";
-  let stderr = "";
-  const code = await runVerify(["--outputs", path.join(dir, "outputs.json"), "--interval", "0.05", "--timeout", "1", ...extraArgs], {
-    env: { TF_VAR_keyvault_secret_value: "Hello!" },
-    cwd: dir,
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    connect: async () => ({
-      async readNamespacedPod({ name, namespace }) {
-        const body = name === POD && namespace === NAMESPACE ? scenario.pod(calls.pod++) : undefined;
-        if (body === undefined) throw Object.assign(new Error("HTTP-Code: 404"), { code: 404 });
-        return body as ApiPod;
-      },
-      async readNamespacedPodLog({ name, namespace, container }) {
-        beforeLog();
-        // Any other pod or container has no log (verify reads a missing log as empty, so no throw here).
-        return name === POD && namespace === NAMESPACE && container === "oidc" ? scenario.log(calls.log++) : "";
-      },
-    }),
-  });
-  return { code, stdout, stderr };
-}
-
 // The real CLI: each scenario has its own server and process; most of their time is waiting, so they overlap.
 // Each run loads the Kubernetes client (about a second of CPU), so the real process covers the ways in and
 // out (pass, time-out on a missing pod, usage error); the polling and verdicts are tested in process below.
 describe("npm run verify", () => {
   test.concurrent("passes when the pod logs that it got the secret, and masks the secret's value", async () => {
-    const result = await verify({ pod: () => pod(), log: () => SUCCESS_LOG });
+    const result = await verify({ pod: () => realPod({ running: true }), log: () => SUCCESS_LOG });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('"successfully got secret" secret="****"');
     expect(result.stdout).toContain("PASS: the pod read the secret from Key Vault with its workload identity.");
@@ -149,68 +84,48 @@ describe("npm run verify", () => {
   });
 
   test.concurrent("exits 3 on a usage error, without a stack trace", async () => {
-    const result = await verify({ pod: () => pod(), log: () => SUCCESS_LOG }, ["--timeout", "soon"]);
+    const result = await verify({ pod: () => realPod({ running: true }), log: () => SUCCESS_LOG }, ["--timeout", "soon"]);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^verify: --timeout must be a number of seconds, not "soon"\nusage: /);
   });
 });
 
-describe("verify's polling and verdicts (in process)", () => {
-  test.concurrent("waits through AADSTS70021 while the federated credential propagates, then passes", async () => {
-    const result = await verifyInProcess({ pod: () => pod(), log: (n) => (n < 3 ? AADSTS : AADSTS + SUCCESS_LOG) });
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain("waiting: ");
-    expect(result.stdout).toContain("AADSTS70021");
-    expect(result.stdout).toContain("PASS: the pod read the secret from Key Vault with its workload identity.");
-  });
-
+describe("verify's polling (in process)", () => {
   test.concurrent("waits while the log cannot be read yet (the API refuses it until the container starts)", async () => {
     let logCalls = 0;
-    const result = await verifyInProcess({ pod: () => pod(), log: () => SUCCESS_LOG }, [], () => {
-      if (++logCalls < 3) throw Object.assign(new Error("HTTP-Code: 400"), { code: 400 });
-    });
+    const result = await verifyInProcess(
+      { pod: (n) => (n < 2 ? realPod({ creating: true }) : realPod({ running: true })), log: () => SUCCESS_LOG },
+      {
+        beforeLog: () => {
+          if (++logCalls < 3) throw Object.assign(new Error("HTTP-Code: 400"), { code: 400 });
+        },
+      },
+    );
     expect(logCalls).toBeGreaterThanOrEqual(3);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
   });
 
-  test.concurrent("times out with exit 2 and the issuer fix when AADSTS70021 persists", async () => {
-    const result = await verifyInProcess({ pod: () => pod(), log: () => AADSTS });
-    expect(result.code).toBe(2);
-    expect(result.stdout).toMatch(/TIMEOUT after 1s \(federation-not-propagated\): AADSTS70021: .*trailing '\/'/);
-  });
-
-  test.concurrent("times out with the RBAC propagation fix on 403 ForbiddenByRbac", async () => {
-    const result = await verifyInProcess({ pod: () => pod(), log: () => FORBIDDEN });
-    expect(result.code).toBe(2);
-    expect(result.stdout).toMatch(/TIMEOUT after 1s \(rbac-not-propagated\): 403 ForbiddenByRbac: .*up to ten minutes/);
-  });
-
-  test.concurrent("fails at once when the webhook did not inject the identity", async () => {
-    const result = await verifyInProcess({ pod: () => pod({ injected: false }), log: () => "" });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/FAIL \(webhook-not-injected\): .*azure\.workload\.identity\/use/);
-  });
-
-  test.concurrent("fails at once on an image pull error", async () => {
-    const waiting = { reason: "ImagePullBackOff", message: 'Back-off pulling image "ghcr.io/nope"' };
-    const result = await verifyInProcess({ pod: () => pod({ ready: false, waiting }), log: () => "" });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain('fail: ImagePullBackOff: Back-off pulling image "ghcr.io/nope"');
-    expect(result.stdout).toContain("FAIL (image-pull): The image cannot be pulled.");
-  });
-
-  test.concurrent("times out explaining why the pod is not scheduled", async () => {
-    const result = await verifyInProcess({ pod: () => pod({ ready: false, unschedulable: "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector." }), log: () => "" });
-    expect(result.code).toBe(2);
-    expect(result.stdout).toContain("waiting: 0/1 nodes are available");
-    expect(result.stdout).toContain("TIMEOUT after 1s (not-scheduled)");
-  });
-
   test.concurrent("fails when the pod reads another secret than the stack's output", async () => {
-    const result = await verifyInProcess({ pod: () => pod({ secretName: "old-secret" }), log: () => SUCCESS_LOG });
+    const result = await verifyInProcess({ pod: () => realPod({ running: true }, { secretName: "old-secret" }), log: () => SUCCESS_LOG });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('SECRET_NAME is "old-secret", expected "my-secretabc123"');
+  });
+
+  test.concurrent("judges by the last result in the log: a failure after a success is a failure", async () => {
+    const result = await verifyInProcess({ pod: () => realPod({ crashLoop: true, restarts: 1 }), log: () => SUCCESS_LOG + aadsts70021({}, 59) });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain("(federation-not-propagated)");
+  });
+
+  test.concurrent("still reads the stack's older outputs, without issuer, service account name or client id, and checks what it can", async () => {
+    const result = await verifyInProcess(
+      { pod: () => realPod({ crashLoop: true, restarts: 1 }), log: () => aadsts70021({ subject: "system:serviceaccount:default:default" }) },
+      { outputs: { service_account_namespace: { value: NAMESPACE }, secret_name: { value: "my-secretabc123" } } },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('  waiting: AADSTS70021 for issuer "https://eastus.oic.prod-aks.azure.com/');
+    expect(result.stdout).not.toContain("as the stack's credential has them");
   });
 });
 
@@ -220,23 +135,16 @@ describe("diagnose and maskSecrets", () => {
     expect(maskSecrets("value Hello! again", ["Hello!"])).toBe("value **** again");
   });
 
-  test("wait through a single ErrImagePull, which the kubelet retries, and fail on back-off", () => {
+  test("stay callable as diagnose(pod, log, secret name) on a view without the container's history", () => {
     const base = { ready: false, phase: "Pending", env: { SECRET_NAME: "s", AZURE_CLIENT_ID: "c", AZURE_FEDERATED_TOKEN_FILE: "f" } };
-    expect(diagnose({ ...base, waiting: { reason: "ErrImagePull" } }, "", "s").kind).toBe("wait");
+    expect(diagnose({ ...base, waiting: { reason: "ErrImagePull" } }, "", "s")).toMatchObject({ kind: "wait", cause: "image-pull" });
     expect(diagnose({ ...base, waiting: { reason: "ImagePullBackOff" } }, "", "s")).toMatchObject({ kind: "fail", cause: "image-pull" });
-  });
-
-  test("wait for a pod that is still starting", () => {
-    expect(diagnose({ ready: false, phase: "Pending", env: { SECRET_NAME: "s", AZURE_CLIENT_ID: "c", AZURE_FEDERATED_TOKEN_FILE: "f" } }, "", "s")).toEqual({
-      kind: "wait",
-      cause: "starting",
-      detail: "phase Pending, not ready",
-    });
+    expect(diagnose(base, "", "s")).toEqual({ kind: "wait", cause: "starting", detail: "phase Pending, not ready" });
   });
 
   test.concurrent("prints a hostile pod log as escapes on one line: no terminal control, carriage return or bidi override reaches the terminal", async () => {
-    const hostile = 'E1128 10:00:00.000000       1 main.go:48] "failed to get secret" err="AADSTS70021 \x1b]0;owned\x07\x1b[2J\rPASS: fine \u202egnorw\u202c"\n';
-    const result = await verifyInProcess({ pod: () => pod(), log: () => hostile });
+    const hostile = 'E1128 10:00:00.000000       1 main.go:60] "failed to get secret from keyvault" err="AADSTS70021 \x1b]0;owned\x07\x1b[2J\rPASS: fine \u202egnorw\u202c"\n';
+    const result = await verifyInProcess({ pod: () => realPod({ crashLoop: true, restarts: 1 }), log: () => hostile });
     expect(result.code).toBe(2);
     // eslint-disable-next-line no-control-regex
     expect(result.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f\u202a-\u202e]/);

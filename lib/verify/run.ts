@@ -1,7 +1,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { diagnose, FIXES, maskSecrets, PodView, Verdict } from "./diagnose";
+import { diagnose, ExpectedChain, FIXES, maskSecrets, PodView, Verdict, wantsPreviousLog } from "./diagnose";
 import { visible } from "../private/visible-text";
 
 /** Exit codes: the chain works, it cannot work as deployed, or it did not work in time; 3 is a usage or setup error. */
@@ -19,7 +19,7 @@ export interface VerifyIo {
 /** The part of the client's `CoreV1Api` that verify uses. A missing pod rejects with `{ code: 404 }`. */
 export interface PodApi {
   readNamespacedPod(request: { name: string; namespace: string }): Promise<ApiPod>;
-  readNamespacedPodLog(request: { name: string; namespace: string; container: string }): Promise<string>;
+  readNamespacedPodLog(request: { name: string; namespace: string; container: string; previous?: boolean }): Promise<string>;
 }
 
 interface Options {
@@ -58,6 +58,8 @@ function parseArgs(argv: readonly string[], cwd: string): Options | string {
 interface StackOutputs {
   readonly namespace: string;
   readonly secretName: string;
+  /** What the pod's token and identity should be, where the outputs say. */
+  readonly expected: ExpectedChain;
 }
 
 function readOutputs(options: Options): StackOutputs {
@@ -70,7 +72,18 @@ function readOutputs(options: Options): StackOutputs {
     if (typeof v !== "string" || v === "") throw new Error(`the stack has no output ${name}; deploy first (npx cdktf deploy)`);
     return v;
   };
-  return { namespace: value("service_account_namespace"), secretName: value("secret_name") };
+  const optional = (name: string) => (typeof outputs[name]?.value === "string" ? (outputs[name].value as string) : undefined);
+  const namespace = value("service_account_namespace");
+  return {
+    namespace,
+    secretName: value("secret_name"),
+    expected: {
+      issuer: optional("oidc_issuer_url"),
+      serviceAccountNamespace: namespace,
+      serviceAccountName: optional("service_account_name"),
+      clientId: optional("identity_client_id"),
+    },
+  };
 }
 
 /** The Kubernetes API through the official client, with the user's kubeconfig. */
@@ -84,7 +97,7 @@ async function officialClient(): Promise<PodApi> {
 
 interface PodReader {
   readPod(namespace: string, name: string): Promise<PodView | undefined>;
-  readLog(namespace: string, name: string): Promise<string>;
+  readLog(namespace: string, name: string, previous?: boolean): Promise<string>;
 }
 
 function podReader(api: PodApi): PodReader {
@@ -97,11 +110,11 @@ function podReader(api: PodApi): PodReader {
         throw error;
       }
     },
-    async readLog(namespace, name) {
+    async readLog(namespace, name, previous) {
       try {
-        return await api.readNamespacedPodLog({ name, namespace, container: "oidc" });
+        return await api.readNamespacedPodLog({ name, namespace, container: "oidc", ...(previous ? { previous } : {}) });
       } catch {
-        return ""; // no log yet: the container has not started
+        return ""; // no log: the container has not started, or has had no previous run
       }
     },
   };
@@ -109,24 +122,47 @@ function podReader(api: PodApi): PodReader {
 
 /** A pod as the API returns it, reduced to the fields verify reads. */
 export interface ApiPod {
-  spec?: { containers?: Array<{ env?: Array<{ name: string; value?: string }> }> };
+  metadata?: { labels?: { [key: string]: string } };
+  spec?: {
+    containers?: Array<{ env?: Array<{ name: string; value?: string }> }>;
+    volumes?: Array<{ projected?: { sources?: Array<{ serviceAccountToken?: { path: string } }> } }>;
+  };
   status?: {
     phase?: string;
     conditions?: Array<{ type: string; status: string; message?: string }>;
-    containerStatuses?: Array<{ state?: { waiting?: { reason?: string; message?: string } } }>;
+    containerStatuses?: Array<{
+      restartCount?: number;
+      state?: ContainerState;
+      lastState?: ContainerState;
+    }>;
   };
 }
+
+type ContainerState = { waiting?: { reason?: string; message?: string }; terminated?: { exitCode: number; reason?: string } };
+
+/**
+ * The webhook's token is a projected service account token at `azure-identity-token` (webhook up
+ * to v1.5, volume azure-identity-token) or `token/azure-identity-token` (v1.6, volume
+ * azure-workload-identity-reserved-<hash>): matched by the file, not the volume's name.
+ */
+const TOKEN_FILE = /(^|\/)azure-identity-token$/;
 
 function toView(pod: ApiPod): PodView {
   const conditions = pod.status?.conditions ?? [];
   const scheduled = conditions.find((c) => c.type === "PodScheduled");
-  const waiting = pod.status?.containerStatuses?.[0]?.state?.waiting;
+  const container = pod.status?.containerStatuses?.[0];
+  const waiting = container?.state?.waiting;
+  const exit = container?.state?.terminated ?? container?.lastState?.terminated;
   return {
     phase: pod.status?.phase,
     ready: conditions.some((c) => c.type === "Ready" && c.status === "True"),
     unschedulable: scheduled?.status === "False" ? (scheduled.message ?? "unschedulable") : undefined,
     waiting: waiting?.reason ? { reason: waiting.reason, message: waiting.message } : undefined,
     env: Object.fromEntries((pod.spec?.containers?.[0]?.env ?? []).map((e) => [e.name, e.value])),
+    restartCount: container?.restartCount,
+    lastExit: exit ? { exitCode: exit.exitCode, reason: exit.reason } : undefined,
+    tokenVolume: (pod.spec?.volumes ?? []).some((v) => (v.projected?.sources ?? []).some((s) => TOKEN_FILE.test(s.serviceAccountToken?.path ?? ""))),
+    labels: pod.metadata?.labels ?? {},
   };
 }
 
@@ -160,8 +196,11 @@ export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<
     let verdict: Verdict;
     try {
       const pod = await cluster.readPod(outputs.namespace, options.podName);
-      const log = pod ? await cluster.readLog(outputs.namespace, options.podName) : "";
-      verdict = diagnose(pod, log, outputs.secretName);
+      const current = pod ? await cluster.readLog(outputs.namespace, options.podName) : "";
+      // A crash-looping sample's result is in its previous run's log until the new run logs one.
+      const previous = pod && wantsPreviousLog(pod, current) ? await cluster.readLog(outputs.namespace, options.podName, true) : "";
+      const log = [previous, current].filter((text) => text !== "").join("\n");
+      verdict = diagnose(pod, log, outputs.secretName, outputs.expected);
       if (verdict.kind === "pass") print(`  ${log.split("\n").filter((l) => l.includes("successfully got secret")).pop()?.trim() ?? ""}`);
     } catch (error) {
       io.stderr.write(`verify: the Kubernetes API failed: ${(error as Error).message.split("\n")[0]}\n`);
@@ -174,11 +213,11 @@ export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<
       return EXIT.pass;
     }
     if (verdict.kind === "fail") {
-      print(`FAIL (${verdict.cause}): ${FIXES[verdict.cause]}`);
+      print(`FAIL (${verdict.cause}): ${verdict.fix ?? FIXES[verdict.cause]}`);
       return EXIT.fail;
     }
     if (Date.now() >= deadline) {
-      print(`TIMEOUT after ${options.timeoutSeconds}s (${verdict.cause}): ${FIXES[verdict.cause]}`);
+      print(`TIMEOUT after ${options.timeoutSeconds}s (${verdict.cause}): ${verdict.fix ?? FIXES[verdict.cause]}`);
       return EXIT.timeout;
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalSeconds * 1000));
