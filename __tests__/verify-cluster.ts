@@ -12,7 +12,9 @@ import { ApiPod, runVerify } from "../lib/verify/run";
  * 30e0f1b79f36c41a459bcf5331fe3641e1fab90a, and the v1.6.0 volume layout at
  * 04d01a2fc7f5024290a38f6ccaf69561cf70455d), container states as the kubelet reports a container
  * that exits 1 on every run. Logs are what examples/msal-go/main.go (same commit) writes through klog:
- * `"failed to get secret from keyvault" err=<...>` then exit 1, or `"successfully got secret"`.
+ * `"failed to get secret from keyvault" err=<...>` then exit 1, or `"successfully got secret"`. A plain
+ * log request for a container waiting in CrashLoopBackOff returns its last run's log (the kubelet's
+ * validateContainerLogStatus, pkg/kubelet/kubelet_pods.go), so scenarios serve the failure there.
  */
 
 export const NAMESPACE = "default";

@@ -60,6 +60,8 @@ export type Cause =
   | "container-failing"
   | "no-result-yet";
 
+// The label and audience repeat verification-pod.ts and federated-identity.ts: importing those loads
+// cdktf and the providers into `npm run verify`, which needs neither.
 /** The label the webhook selects pods by. */
 const USE_LABEL = "azure.workload.identity/use";
 /** The only audience Entra ID accepts for Kubernetes service account token exchange. */
