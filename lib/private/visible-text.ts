@@ -10,19 +10,21 @@
 const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /**
- * C0 and C1 controls and DEL; bidi marks, embeddings, overrides and isolates (U+061C, U+200E,
- * U+200F, U+202A-U+202E, U+2066-U+2069); zero-width and invisible formatting characters (U+00AD,
- * U+180E, U+200B-U+200D, U+2060-U+2064, U+FEFF); line and paragraph separators (U+2028, U+2029).
+ * By Unicode category, so that no list of code points goes stale: controls (Cc: C0, C1, DEL), format
+ * characters (Cf: bidi marks, embeddings, overrides and isolates, zero-width joiners, tag characters,
+ * interlinear annotations, the soft hyphen), line and paragraph separators (Zl, Zp), lone surrogates
+ * (Cs) and private-use characters (Co); and every default-ignorable code point, which renders as
+ * nothing (Hangul fillers, variation selectors, the combining grapheme joiner), and the blank braille
+ * pattern U+2800, which renders as a space but is not one.
  */
-// eslint-disable-next-line no-control-regex
-const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Default_Ignorable_Code_Point}\u2800]/gu;
 
 /**
  * `text` with every control, bidi and invisible character written as an escape: `\n`, `\u001b`,
  * `\u202e`. The escapes are JSON's, so JSON text stays valid JSON with the same meaning.
  */
 export function visible(text: string): string {
-  return text.replace(HIDDEN, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(HIDDEN, (c) => NAMED[c] ?? jsonEscape(c));
 }
 
 /** `text` as `visible` writes it, but keeping its line breaks: for output that is lines of the program's own making. */
@@ -46,4 +48,11 @@ export function hasHiddenCharacters(text: string): boolean {
   const found = HIDDEN.test(text);
   HIDDEN.lastIndex = 0;
   return found;
+}
+
+/** `\uXXXX` for each UTF-16 unit: a character beyond U+FFFF becomes its surrogate pair, as JSON writes it. */
+function jsonEscape(c: string): string {
+  let out = "";
+  for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`;
+  return out;
 }
