@@ -3,7 +3,7 @@
  * loses access to what, which workloads trust which issuer, and what could hurt. Pure functions over
  * `terraform show -json <planfile>` output; the CLI is `scripts/plan-review.ts`.
  */
-import { cell, code, scalar, text } from "./markdown";
+import { cell, code, scalar } from "./markdown";
 
 /** The parts of `terraform show -json <planfile>` output the review reads. */
 export interface PlanJson {
@@ -558,7 +558,8 @@ class PlanModel {
       case "azurerm_resource_group":
         return `resource group ${name}`;
       default:
-        return `${text(target.type.replace(/^azurerm_/, "").replace(/_/g, " "))} ${name}`;
+        // A plan's resource type is the author's text like any other: in a code span, where nothing links.
+        return `${code(target.type)} ${name}`;
     }
   }
 
