@@ -62,7 +62,8 @@ test("reads cdktf.out's stack by default and prints every check as a table, with
   expect(stdout).toContain("\nSuppressed:\n  CKV_AZURE_141: The article keeps local accounts");
   expect(stdout).not.toContain("records no suppressions");
   expect(stdout).not.toContain("Failed:");
-  expect(stdout.endsWith("\n23 rules: 8 passed, 15 suppressed, 0 failed, 0 not applicable. 0 unsuppressed errors, 0 warnings.\n")).toBe(true);
+  expect(stdout).not.toContain("Unknown until");
+  expect(stdout.endsWith("\n24 rules: 8 passed, 16 suppressed, 0 failed, 0 unknown, 0 not applicable. 0 unsuppressed errors, 0 warnings, 0 unknown.\n")).toBe(true);
 });
 
 test("exits 1 on an unsuppressed error and says what was found and how to fix it, never the secret", () => {
@@ -81,7 +82,7 @@ test("exits 1 on an unsuppressed error and says what was found and how to fix it
       "",
       "cdk.tf.json records no suppressions (it was synthesized without the policy), so the article's defaults were used.",
       "",
-      "23 rules: 2 passed, 0 suppressed, 1 failed, 20 not applicable. 1 unsuppressed error, 0 warnings.",
+      "24 rules: 2 passed, 0 suppressed, 1 failed, 0 unknown, 21 not applicable. 1 unsuppressed error, 0 warnings, 0 unknown.",
       "",
     ].join("\n"),
   );
@@ -139,7 +140,25 @@ test("fails, exit 2, when the file records a suppression without a reason", () =
 });
 
 test("fails, exit 2, for an unknown option", () => {
-  expect(report(dir, "--strict")).toEqual({ code: 2, stdout: "", stderr: "policy: unknown option --strict; usage: npm run policy -- [path to cdk.tf.json] [--json]\n" });
+  expect(report(dir, "--strict")).toEqual({ code: 2, stdout: "", stderr: "policy: unknown option --strict; usage: npm run policy -- [path to cdk.tf.json] [--json] [--sarif | --sarif=FILE]\n" });
+});
+
+test("exits 3, not 1, when no error fails but one is unknown until Terraform evaluates a value, and lists it apart", () => {
+  const tf = { resource: { azurerm_key_vault_secret: { Secret: { ...literalSecret.resource.azurerm_key_vault_secret.Secret, value: undefined, value_wo: "${var.v}", expiration_date: "${var.expiry}" } } } };
+  write(dir, "cdk.tf.json", { ...tf, "//": { metadata: policyMetadata([]) } });
+  expect(report(dir, "cdk.tf.json").code).toBe(0); // content_type and expiration_date ask only that a value is set
+  const pending = { resource: { azurerm_kubernetes_cluster: { Aks: { "//": { metadata: { path: "app/Aks" } }, local_account_disabled: "${var.local_disabled}" } } }, "//": { metadata: policyMetadata(ARTICLE_SUPPRESSIONS.filter((s) => s.id !== "CKV_AZURE_141")) } };
+  write(dir, "pending.json", pending);
+  const { code, stdout } = report(dir, "pending.json");
+  expect(code).toBe(3);
+  expect(stdout).toContain("CKV_AZURE_141  error     unknown     app/Aks");
+  expect(stdout).toContain(
+    '\nUnknown until Terraform evaluates the value (not failed; check the plan):\n  error   CKV_AZURE_141 app/Aks: local_account_disabled is "${var.local_disabled}"; set local_account_disabled = true',
+  );
+  expect(stdout).toMatch(/ 0 failed, 1 unknown, .* 0 unsuppressed errors, 0 warnings, 1 unknown\.\n$/);
+  // An unsuppressed failure still decides the exit code.
+  write(dir, "both.json", { ...pending, resource: { ...pending.resource, ...literalSecret.resource } });
+  expect(report(dir, "both.json").code).toBe(1);
 });
 
 describe("as a command", () => {

@@ -32,8 +32,17 @@ function expectPass(id: string, tf: Block): void {
 function expectFail(id: string, tf: Block, message: string, found: string): void {
   const result = run(id, tf);
   expect(result.passed).toEqual([]);
+  expect(result.unknown).toEqual([]);
   expect(result.findings.map((f) => f.message)).toEqual([message]);
   expect(result.findings[0].found).toBe(found);
+}
+
+/** Neither passed nor failed: the outcome waits on `found`, a value Terraform evaluates. */
+function expectUnknown(id: string, tf: Block, found: string): void {
+  const result = run(id, tf);
+  expect([result.passed, result.findings]).toEqual([[], []]);
+  expect(result.unknown.map((u) => [u.ruleId, u.found])).toEqual([[id, found]]);
+  expect(result.unknown[0].message).toMatch(new RegExp(`^${id} stack/Main: .+ — unknown until Terraform evaluates it \\(`));
 }
 
 const CLUSTER = "azurerm_kubernetes_cluster";
@@ -51,14 +60,25 @@ describe("AKS rules", () => {
       "CKV_AZURE_141 stack/Main: AKS local accounts must be disabled — set local_account_disabled = true with Entra ID and Azure RBAC (in this app: cluster.localAccountsDisabled: true)",
       "local_account_disabled is absent",
     ));
-  test("CKV_AZURE_141 fails when the value is known only at apply", () =>
-    expect(run("CKV_AZURE_141", doc(CLUSTER, { local_account_disabled: "${var.disable}" })).findings[0].found).toBe('local_account_disabled is "${var.disable}"'));
+  test("CKV_AZURE_141 is unknown when the value is known only when Terraform runs", () =>
+    expectUnknown("CKV_AZURE_141", doc(CLUSTER, { local_account_disabled: "${var.disable}" }), 'local_account_disabled is "${var.disable}"'));
 
   test("CKV_AZURE_6 passes with authorized IP ranges, as an object or a list of blocks", () => {
     expectPass("CKV_AZURE_6", doc(CLUSTER, { api_server_access_profile: { authorized_ip_ranges: ["203.0.113.0/24"] } }));
     expectPass("CKV_AZURE_6", doc(CLUSTER, { api_server_access_profile: [{ authorized_ip_ranges: ["203.0.113.0/24"] }] }));
   });
   test("CKV_AZURE_6 passes for a private cluster", () => expectPass("CKV_AZURE_6", doc(CLUSTER, { private_cluster_enabled: true })));
+  test("CKV_AZURE_6 is unknown when a public cluster's privacy is an expression", () =>
+    expectUnknown("CKV_AZURE_6", doc(CLUSTER, { private_cluster_enabled: "${var.private}" }), 'private_cluster_enabled is "${var.private}" and api_server_access_profile.authorized_ip_ranges is absent'));
+
+  test("CKV_AZURE_115 passes for a private cluster only", () => expectPass("CKV_AZURE_115", doc(CLUSTER, { private_cluster_enabled: true })));
+  test("CKV_AZURE_115 fails for a public cluster, even one limited to authorized IP ranges", () =>
+    expectFail(
+      "CKV_AZURE_115",
+      doc(CLUSTER, { api_server_access_profile: { authorized_ip_ranges: ["203.0.113.0/24"] } }),
+      "CKV_AZURE_115 stack/Main: The AKS API server must be private — set private_cluster_enabled = true and administer the cluster from its virtual network or one peered with it",
+      "private_cluster_enabled is absent",
+    ));
   test("CKV_AZURE_6 fails when the API server is public to everyone", () =>
     expectFail(
       "CKV_AZURE_6",
@@ -86,6 +106,8 @@ describe("AKS rules", () => {
     ));
 
   test("CKV_AZURE_171 passes with an upgrade channel", () => expectPass("CKV_AZURE_171", doc(CLUSTER, { automatic_upgrade_channel: "patch" })));
+  test("CKV_AZURE_171 is unknown for a channel from a variable, which may be none", () =>
+    expectUnknown("CKV_AZURE_171", doc(CLUSTER, { automatic_upgrade_channel: "${var.channel}" }), 'automatic_upgrade_channel is "${var.channel}"'));
   test("CKV_AZURE_171 fails with the channel none", () =>
     expectFail(
       "CKV_AZURE_171",
@@ -153,20 +175,21 @@ describe("Key Vault rules", () => {
       "purge_protection_enabled is absent",
     ));
 
-  test("AZU-0016 passes with the default retention and with 7-90 days", () => {
-    expectPass("AZU-0016", doc(VAULT, {}));
-    expectPass("AZU-0016", doc(VAULT, { soft_delete_retention_days: 7 }));
-    expectPass("AZU-0016", doc(VAULT, { soft_delete_retention_days: 90 }));
+  const retentionFix =
+    "AZU-0016 stack/Main: Key Vault must have purge protection and a soft-delete retention of 7-90 days, written out — set purge_protection_enabled = true and soft_delete_retention_days between 7 and 90, even at azurerm's default of 90: Trivy reads an absent retention as 0";
+  test("AZU-0016 passes with purge protection and 7-90 days written out", () => {
+    expectPass("AZU-0016", doc(VAULT, { purge_protection_enabled: true, soft_delete_retention_days: 7 }));
+    expectPass("AZU-0016", doc(VAULT, { purge_protection_enabled: true, soft_delete_retention_days: 90 }));
   });
-  test("AZU-0016 fails outside 7-90 days", () => {
-    expectFail(
-      "AZU-0016",
-      doc(VAULT, { soft_delete_retention_days: 6 }),
-      "AZU-0016 stack/Main: Key Vault soft-delete retention must be 7-90 days — remove soft_delete_retention_days (azurerm's default is 90) or set it between 7 and 90",
-      "soft_delete_retention_days is 6",
-    );
-    expect(run("AZU-0016", doc(VAULT, { soft_delete_retention_days: 91 })).findings[0].found).toBe("soft_delete_retention_days is 91");
+  test("AZU-0016 fails outside 7-90 days, and, as Trivy, when the retention is left to azurerm's default", () => {
+    expectFail("AZU-0016", doc(VAULT, { purge_protection_enabled: true, soft_delete_retention_days: 6 }), retentionFix, "soft_delete_retention_days is 6");
+    expect(run("AZU-0016", doc(VAULT, { purge_protection_enabled: true, soft_delete_retention_days: 91 })).findings[0].found).toBe("soft_delete_retention_days is 91");
+    expect(run("AZU-0016", doc(VAULT, { purge_protection_enabled: true })).findings[0].found).toBe("soft_delete_retention_days is absent (Trivy reads 0)");
   });
+  test("AZU-0016 fails without purge protection, whatever the retention", () =>
+    expectFail("AZU-0016", doc(VAULT, { purge_protection_enabled: false, soft_delete_retention_days: 90 }), retentionFix, "purge_protection_enabled is false"));
+  test("AZU-0016 is unknown for a retention from a variable", () =>
+    expectUnknown("AZU-0016", doc(VAULT, { purge_protection_enabled: true, soft_delete_retention_days: "${var.days}" }), 'soft_delete_retention_days is "${var.days}"'));
 
   test("CKV_AZURE_109 passes when the network ACL denies by default", () =>
     expectPass("CKV_AZURE_109", doc(VAULT, { network_acls: { default_action: "Deny", bypass: "AzureServices" } })));
@@ -179,15 +202,23 @@ describe("Key Vault rules", () => {
     );
     expect(run("CKV_AZURE_109", doc(VAULT, { network_acls: [{ default_action: "Allow", bypass: "None" }] })).findings[0].found).toBe('network_acls.default_action is "Allow"');
   });
+  test("CKV_AZURE_109 is unknown for a default action from a variable", () =>
+    expectUnknown("CKV_AZURE_109", doc(VAULT, { network_acls: { default_action: "${var.action}", bypass: "None" } }), 'network_acls.default_action is "${var.action}"'));
 
   test("CKV_AZURE_189 passes with public network access disabled", () => expectPass("CKV_AZURE_189", doc(VAULT, { public_network_access_enabled: false })));
-  test("CKV_AZURE_189 fails with azurerm's default, public access", () =>
+  test("CKV_AZURE_189 passes, as Checkov, when network ACL rules narrow the public endpoint", () => {
+    expectPass("CKV_AZURE_189", doc(VAULT, { network_acls: { default_action: "Deny", bypass: "None", ip_rules: ["203.0.113.7/32"] } }));
+    expectPass("CKV_AZURE_189", doc(VAULT, { network_acls: [{ default_action: "Deny", bypass: "None", virtual_network_subnet_ids: ["${azurerm_subnet.Pods.id}"] }] }));
+  });
+  test("CKV_AZURE_189 fails with azurerm's default, public access, and ACLs without rules", () => {
     expectFail(
       "CKV_AZURE_189",
       doc(VAULT, {}),
-      "CKV_AZURE_189 stack/Main: Key Vault public network access must be disabled — set public_network_access_enabled = false and reach the vault through a private endpoint",
-      "public_network_access_enabled is absent (true)",
-    ));
+      "CKV_AZURE_189 stack/Main: Key Vault public network access must be disabled or narrowed by network ACL rules — set public_network_access_enabled = false and reach the vault through a private endpoint, or list the networks that need it in network_acls.ip_rules or virtual_network_subnet_ids",
+      "public_network_access_enabled is absent (true) and network_acls lists no ip_rules or virtual_network_subnet_ids",
+    );
+    expect(run("CKV_AZURE_189", doc(VAULT, { network_acls: { default_action: "Allow", bypass: "AzureServices", ip_rules: [] } })).findings).toHaveLength(1);
+  });
 
   test("CKV_AZURE_114 passes with a content type", () => expectPass("CKV_AZURE_114", doc(SECRET, { content_type: "text/plain" })));
   test("CKV_AZURE_114 fails without one", () =>
@@ -213,6 +244,8 @@ describe("workload identity rules", () => {
     expectPass("AKSWI_001", doc(CLUSTER, { workload_identity_enabled: true, oidc_issuer_enabled: true }));
     expectPass("AKSWI_001", doc(CLUSTER, { workload_identity_enabled: false }));
   });
+  test("AKSWI_001 is unknown when the issuer is an expression", () =>
+    expectUnknown("AKSWI_001", doc(CLUSTER, { workload_identity_enabled: true, oidc_issuer_enabled: "${var.issuer}" }), 'workload_identity_enabled is true and oidc_issuer_enabled is "${var.issuer}"'));
   test("AKSWI_001 fails when workload identity is on without the OIDC issuer", () =>
     expectFail(
       "AKSWI_001",
@@ -336,6 +369,13 @@ describe("workload identity rules", () => {
     expect(run("AKSWI_007", doc("kubernetes_pod_v1", { spec: { container: [{ name: "oidc" }] } })).findings.map((f) => [f.severity, f.found])).toEqual([
       ["warning", 'container "oidc" has run_as_non_root absent'],
     ]);
+  });
+
+  test("AKSWI_007 is unknown when every container that is not known to run as non-root takes it from an expression", () => {
+    expectUnknown("AKSWI_007", doc("kubernetes_pod_v1", { spec: { container: [{ name: "app", security_context: { run_as_non_root: "${var.non_root}" } }] } }), 'container "app" has run_as_non_root "${var.non_root}"');
+    // One literal failure decides it.
+    const mixed = doc("kubernetes_pod_v1", { spec: { container: [{ name: "a", security_context: { run_as_non_root: "${var.non_root}" } }, { name: "b" }] } });
+    expect(run("AKSWI_007", mixed).findings.map((f) => f.found)).toEqual(['container "a" has run_as_non_root "${var.non_root}"; container "b" has run_as_non_root absent']);
   });
 
   test("AKSWI_008 passes when every container's root filesystem is read-only", () =>

@@ -40,6 +40,7 @@ describe("the article's configuration", () => {
     expect(result.findings.map((f) => `${f.severity} ${f.ruleId} ${f.path}`)).toEqual([
       `error CKV_AZURE_141 ${cluster}`,
       `error CKV_AZURE_6 ${cluster}`,
+      `error CKV_AZURE_115 ${cluster}`,
       `error CKV_AZURE_7 ${cluster}`,
       `error CKV_AZURE_116 ${cluster}`,
       `error CKV_AZURE_171 ${cluster}`,
@@ -58,6 +59,14 @@ describe("the article's configuration", () => {
       "CKV_AZURE_141 aks-workload-identity/Cluster/Cluster: AKS local accounts must be disabled — set local_account_disabled = true with Entra ID and Azure RBAC (in this app: cluster.localAccountsDisabled: true)",
     );
     expect(new Set(result.findings.map((f) => f.ruleId))).toEqual(new Set(ARTICLE_SUPPRESSIONS.map((s) => s.id)));
+    // Every value a rule reads is written out: nothing waits on Terraform.
+    expect(result.unknown).toEqual([]);
+  });
+
+  test("passes Trivy's AZU-0016 because the vault writes its soft-delete retention", () => {
+    const vault = (DEFAULT_JSON as { resource: { azurerm_key_vault: Record<string, Record<string, unknown>> } }).resource.azurerm_key_vault;
+    expect(Object.values(vault).map((v) => [v.purge_protection_enabled, v.soft_delete_retention_days])).toEqual([[true, 90]]);
+    expect(ruleOutcomes(evaluatePolicy(DEFAULT_JSON, ARTICLE_SUPPRESSIONS)).get("AZU-0016")).toBe("passed");
   });
 
   test("the hardened profile passes more rules than the default: 9 against 8", () => {
@@ -75,6 +84,7 @@ describe("the article's configuration", () => {
     expect([...outcomes].filter(([, o]) => o === "not applicable").map(([id]) => id)).toEqual([
       "CKV_AZURE_141",
       "CKV_AZURE_6",
+      "CKV_AZURE_115",
       "CKV_AZURE_7",
       "CKV_AZURE_116",
       "CKV_AZURE_171",
@@ -121,7 +131,7 @@ describe("evaluatePolicy", () => {
 
   test("skips data sources", () => {
     const result = evaluatePolicy({ data: { azurerm_kubernetes_cluster: { Aks: { name: "aks" } }, azurerm_key_vault: { Kv: { name: "kv" } } } }, []);
-    expect(result).toEqual({ findings: [], suppressed: [], passed: [], unusedSuppressions: [] });
+    expect(result).toEqual({ findings: [], unknown: [], suppressed: [], passed: [], unusedSuppressions: [] });
   });
 
   test("a suppression covers every failure of its rule and carries its reason", () => {
@@ -132,6 +142,20 @@ describe("evaluatePolicy", () => {
       ["azurerm_kubernetes_cluster.B", "Development clusters."],
     ]);
     expect(result.findings.some((f) => f.ruleId === "CKV_AZURE_170")).toBe(false);
+  });
+
+  test("an expression a rule turns on is unknown, apart from passes and failures, and a suppression accepts it", () => {
+    const tf = { resource: { azurerm_kubernetes_cluster: { Aks: { name: "aks", sku_tier: "${var.tier}" } } } };
+    const open = evaluatePolicy(tf, []);
+    expect(open.unknown.map((u) => [u.ruleId, u.found, u.message])).toEqual([
+      ["CKV_AZURE_170", 'sku_tier is "${var.tier}"', 'CKV_AZURE_170 azurerm_kubernetes_cluster.Aks: AKS must use the Standard (paid, SLA-backed) tier — unknown until Terraform evaluates it (sku_tier is "${var.tier}")'],
+    ]);
+    expect(open.findings.some((f) => f.ruleId === "CKV_AZURE_170")).toBe(false);
+    expect(ruleOutcomes(open).get("CKV_AZURE_170")).toBe("unknown");
+    const accepted = evaluatePolicy(tf, [{ id: "CKV_AZURE_170", reason: "The tier is chosen per environment." }]);
+    expect(accepted.unknown).toEqual([]);
+    expect(accepted.suppressed.filter((s) => s.ruleId === "CKV_AZURE_170").map((s) => s.outcome)).toEqual(["unknown"]);
+    expect(accepted.unusedSuppressions).toEqual([]);
   });
 
   test("fails when a suppression has no reason", () => {
@@ -166,7 +190,7 @@ describe("validateSuppressions", () => {
     const problems = validateSuppressions(
       [
         { id: "CKV_AZURE_999", reason: "x" },
-        { id: "CKV_AZURE_115", reason: "x" },
+        { id: "CKV_AZURE_42", reason: "x" },
         { id: "CKV_AZURE_6", reason: "x" },
         { id: "CKV_AZURE_6", reason: "y" },
         { reason: "x" },
@@ -176,7 +200,7 @@ describe("validateSuppressions", () => {
     );
     expect(problems.map((p) => `${p.path}: ${p.problem}; ${p.fix}`)).toEqual([
       `exceptions[0].id: is not the id of a rule; use one of ${RULES.map((r) => r.id).join(", ")}`,
-      "exceptions[1].id: is checked by rule CKV_AZURE_6; suppress CKV_AZURE_6 instead",
+      "exceptions[1].id: is checked by rule CKV_AZURE_110; suppress CKV_AZURE_110 instead",
       "exceptions[3].id: suppresses the same rule as exceptions[2]; list each rule once, with one reason",
       "exceptions[4].id: is required: the id of the rule to suppress; name a rule listed in help/policy.md, e.g. CKV_AZURE_141",
       "exceptions[5]: is not an object; write { id: <rule id>, reason: <why the exception is acceptable> }",
@@ -226,6 +250,7 @@ describe("applyPolicy", () => {
       tenantId: "00000000-0000-0000-0000-000000000000",
       skuName: "standard",
       purgeProtectionEnabled: true,
+      softDeleteRetentionDays: 90,
       publicNetworkAccessEnabled: !hardened,
       networkAcls: { defaultAction: hardened ? "Deny" : "Allow", bypass: "AzureServices" },
     });
@@ -248,6 +273,7 @@ describe("applyPolicy", () => {
     expect(rulesPassed(evaluatePolicy(stack.toTerraform(), []))).toEqual([
       "CKV_AZURE_141",
       "CKV_AZURE_6",
+      "CKV_AZURE_115",
       "CKV_AZURE_7",
       "CKV_AZURE_116",
       "CKV_AZURE_171",
@@ -272,7 +298,7 @@ describe("applyPolicy", () => {
     expect(() => Testing.synth(stack, true)).toThrow(
       "Validation failed with the following errors:\n" +
         '  [bare] CKV_AZURE_170 bare/Aks: AKS must use the Standard (paid, SLA-backed) tier — set sku_tier = "Standard" (or "Premium")\n' +
-        "  [bare] CKV_AZURE_189 bare/Kv: Key Vault public network access must be disabled — set public_network_access_enabled = false and reach the vault through a private endpoint\n",
+        "  [bare] CKV_AZURE_189 bare/Kv: Key Vault public network access must be disabled or narrowed by network ACL rules — set public_network_access_enabled = false and reach the vault through a private endpoint, or list the networks that need it in network_acls.ip_rules or virtual_network_subnet_ids\n",
     );
   });
 
@@ -293,6 +319,18 @@ describe("applyPolicy", () => {
     expect(pod.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data)).toEqual([
       "AKSWI_007 pods/Pod: Pods must run as a non-root user — set security_context.run_as_non_root = true (with a run_as_user) on the pod or each container",
       "AKSWI_008 pods/Pod: Pods must have a read-only root filesystem — set security_context.read_only_root_filesystem = true on each container, with an empty_dir volume where it must write",
+    ]);
+  });
+
+  test("synthesizes when a check waits on Terraform, and says so as a cdktf warning", () => {
+    const stack = bareStack(true);
+    const tier = new TerraformVariable(stack, "tier", { type: "string" });
+    const cluster = stack.node.findChild("Aks") as KubernetesCluster;
+    cluster.skuTier = tier.stringValue;
+    applyPolicy(stack, { suppressions: [] });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    expect(cluster.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data)).toEqual([
+      'CKV_AZURE_170 bare/Aks: AKS must use the Standard (paid, SLA-backed) tier — unknown until Terraform evaluates it (sku_tier is "${var.tier}")',
     ]);
   });
 

@@ -4,4 +4,10 @@ import { terminalSafe } from "../lib/private/visible-text";
 
 ignoreClosedStdout();
 
-process.exitCode = runPolicyReport({ args: process.argv.slice(2), cwd: process.cwd(), stdout: terminalSafe(process.stdout), stderr: terminalSafe(process.stderr) });
+process.exitCode = runPolicyReport({
+  args: process.argv.slice(2),
+  cwd: process.cwd(),
+  env: process.env,
+  stdout: terminalSafe(process.stdout),
+  stderr: terminalSafe(process.stderr),
+});

@@ -1,7 +1,12 @@
-import { block, fail, isExpression, pass, requireLiteral, show } from "./terraform-json";
+import { checkovCheck } from "./peers";
+import { block, fail, failOrUnknown, isExpression, pass, requireLiteral, show, unknown } from "./terraform-json";
 import { PolicyRule } from "./types";
 
-/** AKS rules of Checkov, on azurerm 4.x's `azurerm_kubernetes_cluster`. */
+/**
+ * AKS rules of Checkov, on azurerm 4.x's `azurerm_kubernetes_cluster`. Each gives Checkov's verdict on
+ * every one of Checkov's own test cases that azurerm 4.x can express (__tests__/policy-peers.test.ts);
+ * help/policy.md lists where they deliberately differ.
+ */
 
 const CLUSTER = "azurerm_kubernetes_cluster";
 const NODE_POOL = "azurerm_kubernetes_cluster_node_pool";
@@ -10,6 +15,7 @@ export const AKS_RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AZURE_141",
     source: "Checkov",
+    peer: checkovCheck("AKSLocalAdminDisabled"),
     title: "AKS local accounts must be disabled",
     resourceTypes: [CLUSTER],
     attribute: "local_account_disabled",
@@ -21,7 +27,7 @@ export const AKS_RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AZURE_6",
     source: "Checkov",
-    covers: ["CKV_AZURE_115"],
+    peer: checkovCheck("AKSApiServerAuthorizedIpRanges"),
     title: "The AKS API server must be private or limited to authorized IP ranges",
     resourceTypes: [CLUSTER],
     attribute: "api_server_access_profile.authorized_ip_ranges, private_cluster_enabled",
@@ -29,15 +35,30 @@ export const AKS_RULES: readonly PolicyRule[] = [
     fix: "set api_server_access_profile.authorized_ip_ranges to the networks that administer the cluster, or private_cluster_enabled = true",
     rationale: "A public API server answers the whole internet; every credential leak or API server vulnerability is then exploitable from anywhere.",
     check: (r) => {
-      if (r.body.private_cluster_enabled === true) return pass;
+      const isPrivate = r.body.private_cluster_enabled;
+      if (isPrivate === true) return pass;
       const ranges = block(r.body, "api_server_access_profile")?.authorized_ip_ranges;
+      // Like Checkov, any list that Terraform computes counts as set.
       if (isExpression(ranges) || (Array.isArray(ranges) && ranges.length > 0)) return pass;
-      return fail(`private_cluster_enabled is ${show(r.body.private_cluster_enabled)} and api_server_access_profile.authorized_ip_ranges is ${show(ranges)}`);
+      return failOrUnknown(isPrivate, `private_cluster_enabled is ${show(isPrivate)} and api_server_access_profile.authorized_ip_ranges is ${show(ranges)}`);
     },
+  },
+  {
+    id: "CKV_AZURE_115",
+    source: "Checkov",
+    peer: checkovCheck("AKSEnablesPrivateClusters"),
+    title: "The AKS API server must be private",
+    resourceTypes: [CLUSTER],
+    attribute: "private_cluster_enabled",
+    severity: "error",
+    fix: "set private_cluster_enabled = true and administer the cluster from its virtual network or one peered with it",
+    rationale: "Authorized IP ranges (CKV_AZURE_6) narrow a public endpoint; a private cluster has none, so the API server cannot be reached from the internet at all.",
+    check: (r) => requireLiteral(r.body, "private_cluster_enabled", true),
   },
   {
     id: "CKV_AZURE_7",
     source: "Checkov",
+    peer: checkovCheck("AKSNetworkPolicy"),
     title: "AKS must enforce a network policy",
     resourceTypes: [CLUSTER],
     attribute: "network_profile.network_policy",
@@ -45,6 +66,7 @@ export const AKS_RULES: readonly PolicyRule[] = [
     fix: "set network_profile.network_policy to \"azure\", \"calico\" or \"cilium\"",
     rationale: "Without a network policy engine every pod can reach every other pod; NetworkPolicy objects are silently ignored.",
     check: (r) => {
+      // Any value, an expression included, as Checkov's ANY_VALUE: the rule asks only that one is chosen.
       const policy = block(r.body, "network_profile")?.network_policy;
       return typeof policy === "string" && policy !== "" ? pass : fail(`network_profile.network_policy is ${show(policy)}`);
     },
@@ -52,6 +74,7 @@ export const AKS_RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AZURE_116",
     source: "Checkov",
+    peer: checkovCheck("AKSUsesAzurePoliciesAddon"),
     title: "AKS must run the Azure Policy add-on",
     resourceTypes: [CLUSTER],
     attribute: "azure_policy_enabled",
@@ -63,6 +86,7 @@ export const AKS_RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AZURE_171",
     source: "Checkov",
+    peer: checkovCheck("AKSUpgradeChannel"),
     title: "AKS must have an automatic upgrade channel",
     resourceTypes: [CLUSTER],
     attribute: "automatic_upgrade_channel",
@@ -71,12 +95,14 @@ export const AKS_RULES: readonly PolicyRule[] = [
     rationale: "Clusters left on one Kubernetes version fall out of support and miss security patches.",
     check: (r) => {
       const channel = r.body.automatic_upgrade_channel;
+      if (isExpression(channel)) return unknown(`automatic_upgrade_channel is ${show(channel)}`);
       return typeof channel === "string" && channel !== "" && channel !== "none" ? pass : fail(`automatic_upgrade_channel is ${show(channel)}`);
     },
   },
   {
     id: "CKV_AZURE_170",
     source: "Checkov",
+    peer: checkovCheck("AKSIsPaidSku"),
     title: "AKS must use the Standard (paid, SLA-backed) tier",
     resourceTypes: [CLUSTER],
     attribute: "sku_tier",
@@ -85,12 +111,14 @@ export const AKS_RULES: readonly PolicyRule[] = [
     rationale: "The Free tier has no uptime SLA for the API server and is meant for experiments.",
     check: (r) => {
       const tier = r.body.sku_tier;
-      return tier === "Standard" || tier === "Premium" ? pass : fail(`sku_tier is ${show(tier)}${tier === undefined ? " (Free)" : ""}`);
+      // Checkov accepts only Standard; Premium is Standard's SLA plus long-term support (help/policy.md).
+      return tier === "Standard" || tier === "Premium" ? pass : failOrUnknown(tier, `sku_tier is ${show(tier)}${tier === undefined ? " (Free)" : ""}`);
     },
   },
   {
     id: "CKV_AZURE_227",
     source: "Checkov",
+    peer: checkovCheck("AKSEncryptionAtHostEnabled"),
     title: "AKS nodes must use host encryption",
     resourceTypes: [CLUSTER, NODE_POOL],
     attribute: "default_node_pool.host_encryption_enabled, host_encryption_enabled",
@@ -105,6 +133,7 @@ export const AKS_RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AZURE_232",
     source: "Checkov",
+    peer: checkovCheck("AKSOnlyCriticalPodsOnSystemNodes"),
     title: "The AKS system node pool must run only critical add-ons",
     resourceTypes: [CLUSTER],
     attribute: "default_node_pool.only_critical_addons_enabled",
@@ -117,6 +146,7 @@ export const AKS_RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AZURE_4",
     source: "Checkov",
+    peer: checkovCheck("AKSLoggingEnabled"),
     title: "AKS must send logs and metrics to Azure Monitor (OMS agent)",
     resourceTypes: [CLUSTER],
     attribute: "oms_agent.log_analytics_workspace_id",

@@ -42,8 +42,9 @@ class PolicyRecord extends TerraformElement {
 
 /**
  * Enforces the policy at synthesis: an error finding that is not suppressed fails synth with
- * `<id> <construct path>: <title> — <fix>`; a warning becomes a cdktf warning on the resource's
- * construct. The rules read the synthesized JSON, so they hold whichever construct made a resource.
+ * `<id> <construct path>: <title> — <fix>`; a warning, and a check that turns on a value only
+ * Terraform knows, becomes a cdktf warning on the resource's construct. The rules read the
+ * synthesized JSON, so they hold whichever construct made a resource.
  * @throws ConfigError at once when a suppression has no reason or names no rule
  */
 export function applyPolicy(stack: TerraformStack, options: ApplyPolicyOptions): void {
@@ -55,7 +56,8 @@ export function applyPolicy(stack: TerraformStack, options: ApplyPolicyOptions):
   stack.node.addValidation({
     validate: () => {
       const result = evaluatePolicy(options.render ? options.render() : stack.toTerraform(), suppressions, rules);
-      warn(stack, result.findings.filter((f) => f.severity === "warning" && !warned.has(f.message)), warned);
+      const notes = [...result.findings.filter((f) => f.severity === "warning"), ...result.unknown];
+      warn(stack, notes.filter((f) => !warned.has(f.message)), warned);
       return errorsOf(result).map((f) => f.message);
     },
   });

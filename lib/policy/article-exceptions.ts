@@ -15,6 +15,10 @@ export const ARTICLE_SUPPRESSIONS: readonly Suppression[] = [
     reason: "The article's API server is public with no authorized IP ranges, so the deployer and CI runners can reach it from any network.",
   },
   {
+    id: "CKV_AZURE_115",
+    reason: "The article's cluster is not private: a private API server needs a virtual network, and a runner or jump host inside it, that the article does not create.",
+  },
+  {
     id: "CKV_AZURE_7",
     reason: "The article's `az aks create` sets no network policy, and the single verification pod has no peers to be isolated from.",
   },

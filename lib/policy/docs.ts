@@ -41,6 +41,8 @@ function outcomeCell(outcome: RuleOutcome | undefined, reason: string | undefine
       return sameAsArticle ? "suppressed, for the same reason" : `suppressed: ${reason ?? "(no reason)"}`;
     case "failed":
       return "**fails**";
+    case "unknown":
+      return "unknown until Terraform evaluates it";
     default:
       return "not applicable";
   }

@@ -8,6 +8,11 @@ export function findingMessage(rule: PolicyRule, resource: Pick<TerraformResourc
   return `${rule.id} ${resource.path}: ${rule.title} — ${rule.fix}`;
 }
 
+/** `<id> <construct path>: <title> — unknown until Terraform evaluates <found>`: a check that cannot be decided yet. */
+export function unknownMessage(rule: PolicyRule, resource: Pick<TerraformResource, "path">, found: string): string {
+  return `${rule.id} ${resource.path}: ${rule.title} — unknown until Terraform evaluates it (${found})`;
+}
+
 /**
  * Evaluates every rule on every managed resource of a synthesized stack (`stack.toTerraform()` or a
  * parsed cdk.tf.json): the rules see what Terraform will see, whichever construct made a resource.
@@ -17,6 +22,7 @@ export function evaluatePolicy(tfJson: unknown, suppressions: readonly Suppressi
   const accepted = new Map(checkedSuppressions(suppressions, { rules }).map((s) => [s.id, s]));
   const document = readDocument(tfJson);
   const findings: Finding[] = [];
+  const unknown: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   const passed: PassedCheck[] = [];
   const used = new Set<string>();
@@ -25,21 +31,24 @@ export function evaluatePolicy(tfJson: unknown, suppressions: readonly Suppressi
       if (!rule.resourceTypes.includes(resource.type)) continue;
       const verdict = rule.check(resource, document);
       const where = { ruleId: rule.id, severity: rule.severity, path: resource.path, address: resource.address, title: rule.title };
-      if (verdict.pass) {
+      if (verdict.outcome === "pass") {
         passed.push(where);
         continue;
       }
-      const finding: Finding = { ...where, fix: rule.fix, found: verdict.found, message: findingMessage(rule, resource) };
+      const failed = verdict.outcome === "fail";
+      const message = failed ? findingMessage(rule, resource) : unknownMessage(rule, resource, verdict.found);
+      const finding: Finding = { ...where, fix: rule.fix, found: verdict.found, message };
       const suppression = accepted.get(rule.id);
       if (suppression) {
+        // The exception accepts the failure, so it accepts a failure that only apply may reveal.
         used.add(rule.id);
-        suppressed.push({ ...finding, reason: suppression.reason });
+        suppressed.push({ ...finding, reason: suppression.reason, outcome: failed ? "failed" : "unknown" });
       } else {
-        findings.push(finding);
+        (failed ? findings : unknown).push(finding);
       }
     }
   }
-  return { findings, suppressed, passed, unusedSuppressions: [...accepted.values()].filter((s) => !used.has(s.id)) };
+  return { findings, unknown, suppressed, passed, unusedSuppressions: [...accepted.values()].filter((s) => !used.has(s.id)) };
 }
 
 /** Findings that fail synthesis. */
@@ -48,18 +57,20 @@ export function errorsOf(result: PolicyResult): readonly Finding[] {
 }
 
 /**
- * How each rule fared on the whole stack: failed if any resource fails it unsuppressed, else
- * suppressed if any failure was accepted, else passed if it checked anything.
+ * How each rule fared on the whole stack: failed if any resource fails it unsuppressed, else unknown
+ * if any check of it waits on Terraform, else suppressed if any failure was accepted, else passed if
+ * it checked anything.
  */
 export function ruleOutcomes(result: PolicyResult, rules: readonly PolicyRule[] = RULES): ReadonlyMap<string, RuleOutcome> {
   const ids = (list: ReadonlyArray<{ ruleId: string }>) => new Set(list.map((entry) => entry.ruleId));
   const failed = ids(result.findings);
+  const unknown = ids(result.unknown);
   const suppressed = ids(result.suppressed);
   const passed = ids(result.passed);
   return new Map(
     rules.map((rule): [string, RuleOutcome] => [
       rule.id,
-      failed.has(rule.id) ? "failed" : suppressed.has(rule.id) ? "suppressed" : passed.has(rule.id) ? "passed" : "not applicable",
+      failed.has(rule.id) ? "failed" : unknown.has(rule.id) ? "unknown" : suppressed.has(rule.id) ? "suppressed" : passed.has(rule.id) ? "passed" : "not applicable",
     ]),
   );
 }

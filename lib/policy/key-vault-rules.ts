@@ -1,13 +1,17 @@
-import { block, fail, isExpression, pass, requireLiteral, show } from "./terraform-json";
+import { checkovCheck, trivyCheck } from "./peers";
+import { block, blocks, fail, failOrUnknown, isExpression, pass, requireLiteral, show, unknown } from "./terraform-json";
 import { PolicyRule } from "./types";
 
-/** Key Vault rules of Checkov and Trivy, on azurerm 4.x's `azurerm_key_vault` and `azurerm_key_vault_secret`. */
+/**
+ * Key Vault rules of Checkov and Trivy, on azurerm 4.x's `azurerm_key_vault` and `azurerm_key_vault_secret`.
+ * Each gives its peer's verdict on every one of the peer's own test cases that azurerm 4.x can express
+ * (__tests__/policy-peers.test.ts); help/policy.md lists where they deliberately differ.
+ */
 
 const VAULT = "azurerm_key_vault";
 const SECRET = "azurerm_key_vault_secret";
 
-/** azurerm's soft-delete retention when the argument is absent, and Azure's bounds. */
-const DEFAULT_RETENTION_DAYS = 90;
+/** Azure's bounds for soft-delete retention. */
 const MIN_RETENTION_DAYS = 7;
 const MAX_RETENTION_DAYS = 90;
 
@@ -16,6 +20,7 @@ export const KEY_VAULT_RULES: readonly PolicyRule[] = [
     id: "CKV_AZURE_110",
     source: "Checkov",
     covers: ["CKV_AZURE_42"],
+    peer: checkovCheck("KeyVaultEnablesPurgeProtection"),
     title: "Key Vault purge protection must be enabled",
     resourceTypes: [VAULT],
     attribute: "purge_protection_enabled",
@@ -27,23 +32,27 @@ export const KEY_VAULT_RULES: readonly PolicyRule[] = [
   {
     id: "AZU-0016",
     source: "Trivy",
-    title: `Key Vault soft-delete retention must be ${MIN_RETENTION_DAYS}-${MAX_RETENTION_DAYS} days`,
+    peer: trivyCheck("keyvault/no_purge"),
+    title: `Key Vault must have purge protection and a soft-delete retention of ${MIN_RETENTION_DAYS}-${MAX_RETENTION_DAYS} days, written out`,
     resourceTypes: [VAULT],
-    attribute: "soft_delete_retention_days",
+    attribute: "purge_protection_enabled, soft_delete_retention_days",
     severity: "error",
-    fix: `remove soft_delete_retention_days (azurerm's default is ${DEFAULT_RETENTION_DAYS}) or set it between ${MIN_RETENTION_DAYS} and ${MAX_RETENTION_DAYS}`,
-    rationale: "Deleted secrets must stay recoverable long enough for a mistake or an attack to be noticed.",
+    fix: `set purge_protection_enabled = true and soft_delete_retention_days between ${MIN_RETENTION_DAYS} and ${MAX_RETENTION_DAYS}, even at azurerm's default of 90: Trivy reads an absent retention as 0`,
+    rationale: "Deleted secrets must stay recoverable, and unpurgeable, long enough for a mistake or an attack to be noticed.",
     check: (r) => {
+      const purge = r.body.purge_protection_enabled;
+      if (purge !== true) return failOrUnknown(purge, `purge_protection_enabled is ${show(purge)}`);
       const days = r.body.soft_delete_retention_days;
-      if (days === undefined || isExpression(days)) return pass;
-      return typeof days === "number" && Number.isInteger(days) && days >= MIN_RETENTION_DAYS && days <= MAX_RETENTION_DAYS
+      if (isExpression(days)) return unknown(`soft_delete_retention_days is ${show(days)}`);
+      return typeof days === "number" && days >= MIN_RETENTION_DAYS && days <= MAX_RETENTION_DAYS
         ? pass
-        : fail(`soft_delete_retention_days is ${show(days)}`);
+        : fail(`soft_delete_retention_days is ${show(days)}${days === undefined ? " (Trivy reads 0)" : ""}`);
     },
   },
   {
     id: "CKV_AZURE_109",
     source: "Checkov",
+    peer: checkovCheck("KeyVaultEnablesFirewallRulesSettings"),
     title: "Key Vault network ACLs must deny by default",
     resourceTypes: [VAULT],
     attribute: "network_acls.default_action",
@@ -52,26 +61,32 @@ export const KEY_VAULT_RULES: readonly PolicyRule[] = [
     rationale: "With the default Allow, the vault's data plane is reachable from every network; RBAC is then the only barrier.",
     check: (r) => {
       const action = block(r.body, "network_acls")?.default_action;
-      return action === "Deny" ? pass : fail(`network_acls.default_action is ${show(action)}${action === undefined ? " (Allow)" : ""}`);
+      return action === "Deny" ? pass : failOrUnknown(action, `network_acls.default_action is ${show(action)}${action === undefined ? " (Allow)" : ""}`);
     },
   },
   {
     id: "CKV_AZURE_189",
     source: "Checkov",
-    title: "Key Vault public network access must be disabled",
+    peer: checkovCheck("KeyVaultDisablesPublicNetworkAccess"),
+    title: "Key Vault public network access must be disabled or narrowed by network ACL rules",
     resourceTypes: [VAULT],
-    attribute: "public_network_access_enabled",
+    attribute: "public_network_access_enabled, network_acls.ip_rules, network_acls.virtual_network_subnet_ids",
     severity: "error",
-    fix: "set public_network_access_enabled = false and reach the vault through a private endpoint",
-    rationale: "A vault without a public endpoint cannot be attacked from the internet at all, whatever its ACLs say.",
+    fix: "set public_network_access_enabled = false and reach the vault through a private endpoint, or list the networks that need it in network_acls.ip_rules or virtual_network_subnet_ids",
+    rationale: "A vault without a public endpoint cannot be attacked from the internet at all; ACL rules narrow the endpoint only with default_action Deny (CKV_AZURE_109).",
     check: (r) => {
       const enabled = r.body.public_network_access_enabled;
-      return enabled === false ? pass : fail(`public_network_access_enabled is ${show(enabled)}${enabled === undefined ? " (true)" : ""}`);
+      if (enabled === false) return pass;
+      // As Checkov: rules narrowing the public endpoint count, even with default_action Allow, which CKV_AZURE_109 fails.
+      const listed = (value: unknown) => isExpression(value) || (Array.isArray(value) && value.length > 0);
+      if (blocks(r.body, "network_acls").some((acl) => listed(acl.ip_rules) || listed(acl.virtual_network_subnet_ids))) return pass;
+      return failOrUnknown(enabled, `public_network_access_enabled is ${show(enabled)}${enabled === undefined ? " (true)" : ""} and network_acls lists no ip_rules or virtual_network_subnet_ids`);
     },
   },
   {
     id: "CKV_AZURE_114",
     source: "Checkov",
+    peer: checkovCheck("SecretContentType"),
     title: "Key Vault secrets must have a content type",
     resourceTypes: [SECRET],
     attribute: "content_type",
@@ -86,6 +101,7 @@ export const KEY_VAULT_RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AZURE_41",
     source: "Checkov",
+    peer: checkovCheck("SecretExpirationDate"),
     title: "Key Vault secrets must have an expiration date",
     resourceTypes: [SECRET],
     attribute: "expiration_date",

@@ -5,6 +5,7 @@ import { ARTICLE_SUPPRESSIONS } from "./article-exceptions";
 import { errorsOf, evaluatePolicy, ruleOutcomes } from "./engine";
 import { recordedSuppressions } from "./record";
 import { RULES } from "./rules";
+import { artifactUri, sarifLog } from "./sarif";
 import { checkedSuppressions } from "./suppressions";
 import { PolicyResult, PolicyRule, RuleOutcome, Severity, Suppression } from "./types";
 import { visible } from "../private/visible-text";
@@ -12,12 +13,16 @@ import { visible } from "../private/visible-text";
 /** What `npm run policy` reads when given no path. */
 export const DEFAULT_TF_JSON = "cdktf.out/stacks/aks-workload-identity/cdk.tf.json";
 
-/** Exit codes: 0 no unsuppressed error, 1 unsuppressed errors, 2 the report could not be made. */
+/**
+ * Exit codes: 0 no unsuppressed error, 1 unsuppressed errors, 2 the report could not be made, 3 no
+ * unsuppressed error fails but one is unknown until Terraform evaluates a value it turns on.
+ */
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_UNUSABLE = 2;
+export const EXIT_UNKNOWN = 3;
 
-export type CheckStatus = "failed" | "suppressed" | "passed";
+export type CheckStatus = "failed" | "unknown" | "suppressed" | "passed";
 
 /** One rule on one resource, as the report lists it. */
 export interface ReportRow {
@@ -28,7 +33,7 @@ export interface ReportRow {
   readonly path: string;
   readonly address: string;
   readonly title: string;
-  /** What broke the rule, for failed and suppressed checks. */
+  /** What broke the rule, for failed and suppressed checks; the value it waits on, for unknown ones. */
   readonly found?: string;
   readonly fix?: string;
   /** Why the failure is accepted, for suppressed checks. */
@@ -44,6 +49,8 @@ export interface PolicyReport {
   readonly unusedSuppressions: readonly Suppression[];
   readonly errors: number;
   readonly warnings: number;
+  /** Unsuppressed checks that are unknown until Terraform evaluates a value. */
+  readonly unknown: number;
 }
 
 /** The checks of `result` in rule order, then resource order. */
@@ -52,6 +59,9 @@ export function reportRows(result: PolicyResult, rules: readonly PolicyRule[] = 
   for (const rule of rules) {
     for (const f of result.findings.filter((x) => x.ruleId === rule.id)) {
       rows.push({ id: f.ruleId, severity: f.severity, status: "failed", path: f.path, address: f.address, title: f.title, found: f.found, fix: f.fix });
+    }
+    for (const u of result.unknown.filter((x) => x.ruleId === rule.id)) {
+      rows.push({ id: u.ruleId, severity: u.severity, status: "unknown", path: u.path, address: u.address, title: u.title, found: u.found, fix: u.fix });
     }
     for (const s of result.suppressed.filter((x) => x.ruleId === rule.id)) {
       rows.push({ id: s.ruleId, severity: s.severity, status: "suppressed", path: s.path, address: s.address, title: s.title, found: s.found, reason: s.reason });
@@ -76,6 +86,7 @@ export function buildReport(file: string, tfJson: unknown): PolicyReport {
     unusedSuppressions: result.unusedSuppressions,
     errors: errorsOf(result).length,
     warnings: result.findings.length - errorsOf(result).length,
+    unknown: result.unknown.length,
   };
 }
 
@@ -94,6 +105,11 @@ export function formatReport(report: PolicyReport): string {
     out.push("", "Failed:");
     for (const r of failed) out.push(visible(`  ${r.severity === "error" ? "error  " : "warning"} ${r.id} ${r.path}: ${r.found}; ${r.fix}`));
   }
+  const unknown = report.rows.filter((r) => r.status === "unknown");
+  if (unknown.length > 0) {
+    out.push("", "Unknown until Terraform evaluates the value (not failed; check the plan):");
+    for (const r of unknown) out.push(visible(`  ${r.severity === "error" ? "error  " : "warning"} ${r.id} ${r.path}: ${r.found}; ${r.fix}`));
+  }
   const reasons = new Map(report.rows.filter((r) => r.status === "suppressed").map((r) => [r.id, r.reason]));
   if (reasons.size > 0) {
     out.push("", "Suppressed:");
@@ -108,36 +124,47 @@ export function formatReport(report: PolicyReport): string {
   const count = (outcome: RuleOutcome) => report.rules.filter((r) => r.outcome === outcome).length;
   out.push(
     "",
-    `${report.rules.length} rules: ${count("passed")} passed, ${count("suppressed")} suppressed, ${count("failed")} failed, ${count("not applicable")} not applicable. ` +
-      `${report.errors} unsuppressed ${report.errors === 1 ? "error" : "errors"}, ${report.warnings} ${report.warnings === 1 ? "warning" : "warnings"}.`,
+    `${report.rules.length} rules: ${count("passed")} passed, ${count("suppressed")} suppressed, ${count("failed")} failed, ${count("unknown")} unknown, ${count("not applicable")} not applicable. ` +
+      `${report.errors} unsuppressed ${report.errors === 1 ? "error" : "errors"}, ${report.warnings} ${report.warnings === 1 ? "warning" : "warnings"}, ${report.unknown} unknown.`,
   );
   return `${out.join("\n")}\n`;
 }
 
 export interface RunPolicyReportOptions {
-  /** Command-line arguments after the script: `[path] [--json]`. */
+  /** Command-line arguments after the script: `[path] [--json] [--sarif | --sarif=FILE]`. */
   readonly args: readonly string[];
   readonly cwd: string;
+  /** GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_SHA, when set, link SARIF help to this commit's help/policy.md. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
 }
 
-const USAGE = "usage: npm run policy -- [path to cdk.tf.json] [--json]";
+const USAGE = "usage: npm run policy -- [path to cdk.tf.json] [--json] [--sarif | --sarif=FILE]";
 
 /**
- * `npm run policy`: evaluates a synthesized stack and prints the report.
- * @returns 0, 1 when an error finding is not suppressed, 2 when the file cannot be used (one line on stderr)
+ * `npm run policy`: evaluates a synthesized stack and prints the report. `--sarif` prints SARIF instead;
+ * `--sarif=FILE` writes it to FILE (whole or not at all) and prints the report as usual.
+ * @returns 0; 1 when an error finding is not suppressed; 2 when the file cannot be used (one line on
+ *   stderr); 3 when none fails but an error check is unknown until Terraform evaluates a value
  */
 export function runPolicyReport(options: RunPolicyReportOptions): number {
   const { stdout, stderr } = options;
   const json = options.args.includes("--json");
-  const unknown = options.args.filter((a) => a.startsWith("-") && a !== "--json");
+  const sarifArgs = options.args.filter((a) => a === "--sarif" || a.startsWith("--sarif="));
+  const sarifFile = sarifArgs[0]?.startsWith("--sarif=") ? sarifArgs[0].slice("--sarif=".length) : undefined;
+  const unknown = options.args.filter((a) => a.startsWith("-") && a !== "--json" && !sarifArgs.includes(a));
   const paths = options.args.filter((a) => !a.startsWith("-"));
-  if (unknown.length > 0 || paths.length > 1) {
-    stderr.write(`policy: ${unknown.length > 0 ? `unknown option ${unknown[0]}` : "give one path"}; ${USAGE}\n`);
+  const clash = sarifArgs.length > 1 ? "give --sarif once" : sarifFile === "" ? "--sarif= needs a file name" : json && sarifArgs[0] === "--sarif" ? "--json and --sarif both print to stdout; write SARIF with --sarif=FILE" : undefined;
+  if (unknown.length > 0 || paths.length > 1 || clash) {
+    stderr.write(`policy: ${unknown.length > 0 ? `unknown option ${unknown[0]}` : (clash ?? "give one path")}; ${USAGE}\n`);
     return EXIT_UNUSABLE;
   }
   const given = paths[0] ?? DEFAULT_TF_JSON;
+  if (sarifFile !== undefined && path.resolve(options.cwd, sarifFile) === path.resolve(options.cwd, given)) {
+    stderr.write(`policy: --sarif=${sarifFile} would overwrite the stack it reports on; name another file\n`);
+    return EXIT_UNUSABLE;
+  }
   const tfJson = readJson(path.resolve(options.cwd, given), given, stderr);
   if (tfJson === undefined) return EXIT_UNUSABLE;
 
@@ -149,8 +176,55 @@ export function runPolicyReport(options: RunPolicyReportOptions): number {
     stderr.write(`policy: ${given} records invalid suppressions: ${error.problems.map(formatProblem).join(" | ")}\n`);
     return EXIT_UNUSABLE;
   }
+  if (sarifArgs.length > 0) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.resolve(options.cwd, given), "utf8");
+    } catch (error) {
+      stderr.write(`policy: ${given} cannot be read again for SARIF locations (${(error as NodeJS.ErrnoException).code ?? String(error)})\n`);
+      return EXIT_UNUSABLE;
+    }
+    const sarif = `${JSON.stringify(sarifLog(report, { text, uri: artifactUri(given, options.cwd) }, { docsUrl: docsUrl(options.env) }), null, 2)}\n`;
+    if (sarifFile === undefined) {
+      stdout.write(sarif);
+      return exitCode(report);
+    }
+    const problem = writeWhole(path.resolve(options.cwd, sarifFile), sarif);
+    if (problem) {
+      stderr.write(`policy: cannot write ${sarifFile} (${problem})\n`);
+      return EXIT_UNUSABLE;
+    }
+  }
   stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
-  return report.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return exitCode(report);
+}
+
+function exitCode(report: PolicyReport): number {
+  if (report.errors > 0) return EXIT_FINDINGS;
+  return report.rows.some((r) => r.status === "unknown" && r.severity === "error") ? EXIT_UNKNOWN : EXIT_OK;
+}
+
+/** help/policy.md at the commit a GitHub Actions run checked out; undefined elsewhere. */
+function docsUrl(env: RunPolicyReportOptions["env"]): string | undefined {
+  const server = env?.GITHUB_SERVER_URL;
+  const repository = env?.GITHUB_REPOSITORY;
+  const sha = env?.GITHUB_SHA;
+  if (!server || !repository || !sha) return undefined;
+  if (!/^https:\/\/[\w.-]+(?::\d+)?\/?$/.test(server) || !/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^[0-9a-f]{40,64}$/.test(sha)) return undefined;
+  return `${server.replace(/\/$/, "")}/${repository}/blob/${sha}/help/policy.md`;
+}
+
+/** Writes through a temporary file renamed into place, so a reader never sees half a file; the error's code if it fails. */
+function writeWhole(file: string, text: string): string | undefined {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(temporary, text);
+    fs.renameSync(temporary, file);
+    return undefined;
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    return (error as NodeJS.ErrnoException).code ?? String(error);
+  }
 }
 
 /** The parsed file, or undefined after one line on stderr saying why it cannot be read. */

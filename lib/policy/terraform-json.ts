@@ -66,16 +66,26 @@ export function show(value: unknown): string {
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
-export const pass: Verdict = { pass: true };
+export const pass: Verdict = { outcome: "pass" };
 
 export function fail(found: string): Verdict {
-  return { pass: false, found };
+  return { outcome: "fail", found };
 }
 
-/** Passes when `attribute` of `body` is the literal `expected`; an expression is not yet a guarantee. */
+/** The outcome turns on a value only Terraform can evaluate: neither a pass nor a failure yet. */
+export function unknown(found: string): Verdict {
+  return { outcome: "unknown", found };
+}
+
+/** A failure, or unknown when the value that broke the rule is an expression that may still satisfy it. */
+export function failOrUnknown(value: unknown, found: string): Verdict {
+  return isExpression(value) ? unknown(found) : fail(found);
+}
+
+/** Passes when `attribute` of `body` is the literal `expected`; unknown while an expression stands in its place. */
 export function requireLiteral(body: Json | undefined, attribute: string, expected: unknown, where = attribute): Verdict {
   const value = body?.[attribute];
-  return value === expected ? pass : fail(`${where} is ${show(value)}`);
+  return value === expected ? pass : failOrUnknown(value, `${where} is ${show(value)}`);
 }
 
 /** A reference to one attribute of a resource or data source, e.g. `${azurerm_key_vault.Vault.id}`. */

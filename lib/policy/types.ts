@@ -39,8 +39,22 @@ export interface TerraformDocument {
   readonly dataAddresses: ReadonlySet<string>;
 }
 
-/** The outcome of one rule on one resource; `found` says what broke it, e.g. `sku_tier is absent`. */
-export type Verdict = { readonly pass: true } | { readonly pass: false; readonly found: string };
+/**
+ * The outcome of one rule on one resource. `found` says what broke it (`sku_tier is absent`), or, for
+ * `unknown`, which value the outcome turns on that only Terraform can evaluate (`sku_tier is "${var.tier}"`).
+ */
+export type Verdict =
+  | { readonly outcome: "pass" }
+  | { readonly outcome: "fail"; readonly found: string }
+  | { readonly outcome: "unknown"; readonly found: string };
+
+/** Where a mirrored rule is defined in its peer's repository, at the commit this project matched it against. */
+export interface PeerSource {
+  /** `owner/name` on GitHub. */
+  readonly repository: string;
+  readonly commit: string;
+  readonly path: string;
+}
 
 export interface PolicyRule {
   /** The public id mirrored (e.g. `CKV_AZURE_141`, `AZU-0016`) or ours (`AKSWI_001`). */
@@ -48,6 +62,8 @@ export interface PolicyRule {
   readonly source: RuleSource;
   /** Further public ids this rule stands for, checking the same thing. */
   readonly covers?: readonly string[];
+  /** The peer's definition of the rule, for public rules (help links, and the peer test cases it is held to). */
+  readonly peer?: PeerSource;
   /** The requirement, phrased so that it reads as both a check and a failure: "… must …". */
   readonly title: string;
   /** Resource types checked. */
@@ -78,9 +94,11 @@ export interface Finding {
   readonly message: string;
 }
 
-/** A failure accepted by a suppression. */
+/** A failure, or an unknown outcome, accepted by a suppression. */
 export interface SuppressedFinding extends Finding {
   readonly reason: string;
+  /** `unknown` when the check could not be decided before Terraform evaluates `found`. */
+  readonly outcome: "failed" | "unknown";
 }
 
 /** A rule that held on a resource. */
@@ -95,6 +113,11 @@ export interface PassedCheck {
 export interface PolicyResult {
   /** Failures not suppressed: errors fail synthesis, warnings are reported. */
   readonly findings: readonly Finding[];
+  /**
+   * Checks whose outcome turns on a value only Terraform knows (an expression it evaluates at plan or
+   * apply), not suppressed: they fail neither synthesis nor the report, and are listed apart.
+   */
+  readonly unknown: readonly Finding[];
   readonly suppressed: readonly SuppressedFinding[];
   readonly passed: readonly PassedCheck[];
   /** Suppressions that matched no failure: candidates for removal. */
@@ -102,4 +125,4 @@ export interface PolicyResult {
 }
 
 /** How a rule fared on a whole stack. */
-export type RuleOutcome = "passed" | "failed" | "suppressed" | "not applicable";
+export type RuleOutcome = "passed" | "failed" | "unknown" | "suppressed" | "not applicable";

@@ -1,4 +1,4 @@
-import { block, blocks, fail, isExpression, isVariableValue, pass, referenceOf, resolves, show } from "./terraform-json";
+import { block, blocks, fail, failOrUnknown, isExpression, isVariableValue, pass, referenceOf, resolves, show, unknown } from "./terraform-json";
 import { PolicyRule, TerraformResource, Verdict } from "./types";
 
 /** This project's rules (AKSWI_*): what workload identity needs to be safe, beyond the public rule sets. */
@@ -98,11 +98,20 @@ function containerName(container: Readonly<Record<string, unknown>>, index: numb
   return typeof container.name === "string" ? `container ${JSON.stringify(container.name)}` : `container ${index}`;
 }
 
-function everyContainer(resource: TerraformResource, holds: (container: Readonly<Record<string, unknown>>, index: number) => string | undefined): Verdict {
+/** What a container's setting has instead of `true`, and whether that is an expression Terraform evaluates. */
+interface ContainerProblem {
+  readonly found: string;
+  readonly value: unknown;
+}
+
+/** Fails on any container with a literal problem; unknown when every problem is an expression. */
+function everyContainer(resource: TerraformResource, holds: (container: Readonly<Record<string, unknown>>, index: number) => ContainerProblem | undefined): Verdict {
   const broken = containersOf(resource)
     .containers.map((container, index) => holds(container, index))
-    .filter((problem): problem is string => problem !== undefined);
-  return broken.length === 0 ? pass : fail(broken.join("; "));
+    .filter((problem): problem is ContainerProblem => problem !== undefined);
+  if (broken.length === 0) return pass;
+  const found = broken.map((problem) => problem.found).join("; ");
+  return broken.every((problem) => isExpression(problem.value)) ? unknown(found) : fail(found);
 }
 
 export const WORKLOAD_IDENTITY_RULES: readonly PolicyRule[] = [
@@ -117,10 +126,10 @@ export const WORKLOAD_IDENTITY_RULES: readonly PolicyRule[] = [
     rationale: "Entra ID validates service account tokens against the issuer; without it workload identity is on but no token can be exchanged.",
     check: (r) => {
       const workloadIdentity = r.body.workload_identity_enabled;
-      if (workloadIdentity === undefined || workloadIdentity === false) return pass;
-      return r.body.oidc_issuer_enabled === true
-        ? pass
-        : fail(`workload_identity_enabled is ${show(workloadIdentity)} and oidc_issuer_enabled is ${show(r.body.oidc_issuer_enabled)}`);
+      const issuer = r.body.oidc_issuer_enabled;
+      if (workloadIdentity === undefined || workloadIdentity === false || issuer === true) return pass;
+      const found = `workload_identity_enabled is ${show(workloadIdentity)} and oidc_issuer_enabled is ${show(issuer)}`;
+      return isExpression(workloadIdentity) ? unknown(found) : failOrUnknown(issuer, found);
     },
   },
   {
@@ -211,7 +220,7 @@ export const WORKLOAD_IDENTITY_RULES: readonly PolicyRule[] = [
       return everyContainer(r, (container, index) => {
         const own = block(container, "security_context")?.run_as_non_root;
         const effective = own ?? podLevel;
-        return effective === true ? undefined : `${containerName(container, index)} has run_as_non_root ${show(effective)}`;
+        return effective === true ? undefined : { found: `${containerName(container, index)} has run_as_non_root ${show(effective)}`, value: effective };
       });
     },
   },
@@ -227,7 +236,7 @@ export const WORKLOAD_IDENTITY_RULES: readonly PolicyRule[] = [
     check: (r) =>
       everyContainer(r, (container, index) => {
         const readOnly = block(container, "security_context")?.read_only_root_filesystem;
-        return readOnly === true ? undefined : `${containerName(container, index)} has read_only_root_filesystem ${show(readOnly)}`;
+        return readOnly === true ? undefined : { found: `${containerName(container, index)} has read_only_root_filesystem ${show(readOnly)}`, value: readOnly };
       }),
   },
 ];
