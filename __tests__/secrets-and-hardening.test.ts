@@ -32,6 +32,13 @@ describe("the secret value", () => {
     const extra = Object.values(resources(withMore, "azurerm_key_vault_secret")).find((s: Block) => s.name === "db-password");
     expect(extra?.value_wo).toBe('${var.keyvault_additional_secret_values == null ? "" : lookup(var.keyvault_additional_secret_values, "db-password", "")}');
     expect(tf.variable).not.toHaveProperty("keyvault_additional_secret_values");
+    // A null entry would leave its secret with no value at all: refused while planning.
+    expect(withMore.variable.keyvault_additional_secret_values.validation).toEqual([
+      {
+        condition: "${var.keyvault_additional_secret_values == null ? true : alltrue([for name, value in var.keyvault_additional_secret_values : value != null])}",
+        error_message: expect.stringMatching(/^TF_VAR_keyvault_additional_secret_values gives a secret the value null/),
+      },
+    ]);
   });
 
   test("stops an apply without a value before the secret is written, naming the variable (a plan defers the check)", () => {
@@ -42,7 +49,7 @@ describe("the secret value", () => {
         "db-password",
         [
           {
-            condition: '${((var.keyvault_additional_secret_values == null ? "" : lookup(var.keyvault_additional_secret_values, "db-password", "")) != "") || timestamp() == ""}',
+            condition: '${(try(length(var.keyvault_additional_secret_values == null ? "" : lookup(var.keyvault_additional_secret_values, "db-password", "")) > 0, false)) || timestamp() == ""}',
             error_message: expect.stringMatching(/^No value for Key Vault secret db-password: set TF_VAR_keyvault_additional_secret_values, a map with the key "db-password" \(not empty\)\. Plans work without it, but every apply needs it/),
           },
         ],
@@ -51,7 +58,7 @@ describe("the secret value", () => {
         expect.stringMatching(/^my-secret/),
         [
           {
-            condition: '${((var.keyvault_secret_value == null ? "" : var.keyvault_secret_value) != "") || timestamp() == ""}',
+            condition: '${(try(length(var.keyvault_secret_value == null ? "" : var.keyvault_secret_value) > 0, false)) || timestamp() == ""}',
             error_message: expect.stringMatching(/^No value for Key Vault secret my-secret\$\{random_id\.Suffix\.hex\}: set TF_VAR_keyvault_secret_value \(not empty\)\./),
           },
         ],

@@ -66,7 +66,8 @@ function secretFromVariable(
       : `TF_VAR_${variable}, a map with the key ${JSON.stringify(lookupKey)}`;
   return {
     value: `\${${value}}`,
-    valueSupplied: `(${value}) != ""`,
+    // length() of null fails, so try() reads a null value as absent too.
+    valueSupplied: `try(length(${value}) > 0, false)`,
     missingValueMessage:
       `No value for Key Vault secret ${secretName}: set ${supply} (not empty). Plans work without it, but every apply needs ` +
       "it, because an apply writes the secret from it when the secret is created or keyVault.secretVersion changes.",
@@ -174,6 +175,12 @@ export class AksWorkloadIdentityStack extends TerraformStack {
       config.keyVault.additionalSecrets.length > 0
         ? secretVariable(this, "keyvault_additional_secret_values", "map(string)", "Values of keyVault.additionalSecrets, keyed by the name as configured")
         : undefined;
+    // A map entry may be null (`{"db-password"=null}`, or what a JSON tool writes for a missing key); the
+    // secret would then have no value at all, so it is refused while planning, by name only.
+    additionalValues?.addValidation({
+      condition: `\${var.${additionalValues.friendlyUniqueId} == null ? true : alltrue([for name, value in var.${additionalValues.friendlyUniqueId} : value != null])}`,
+      errorMessage: `TF_VAR_${additionalValues.friendlyUniqueId} gives a secret the value null: give each secret a value, or leave its name out of the map.`,
+    });
     const vaultGroup = config.keyVault.resourceGroup;
     this.keyVault = new RbacKeyVault(this, "KeyVault", {
       name: name(config.keyVault.name),

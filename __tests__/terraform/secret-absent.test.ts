@@ -57,6 +57,17 @@ test("an apply without the values stops before writing a secret, every time, and
   }
 });
 
+test("a further secret mapped to null is refused while planning, without its value", () => {
+  const plan = terraformResult(stack, ["plan", "-input=false"], { ...WITH_SECRETS, TF_VAR_keyvault_additional_secret_values: '{"db-password"=null}' });
+  expect(plan.status).toBe(1);
+  expect(unwrapped(plan.stderr)).toContain("TF_VAR_keyvault_additional_secret_values gives a secret the value null");
+  const missingKey = terraformResult(stack, ["apply", "-input=false", "-auto-approve"], { ...WITH_SECRETS, TF_VAR_keyvault_additional_secret_values: '{"other"="x"}' });
+  expect(missingKey.status).toBe(1);
+  expect(unwrapped(missingKey.stderr)).toContain('a map with the key "db-password"');
+  // The primary secret had its value and was written; the one without stopped.
+  expect(secrets().map((s) => s.instances[0].attributes.name)).toEqual(["my-secret8c2e11"]);
+});
+
 test("with the values the apply writes both secrets; a plan without them is then empty", () => {
   terraform(stack, ["apply", "-input=false", "-auto-approve"], WITH_SECRETS);
   expect(secrets()).toHaveLength(2);
