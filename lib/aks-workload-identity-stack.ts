@@ -24,6 +24,7 @@ import { AppConfig, BackendConfig, WorkloadConfig } from "./config/types";
 import { ExistingAksOidcCluster } from "./existing-aks-oidc-cluster";
 import { BoundServiceAccount, FederatedIdentity } from "./federated-identity";
 import { IDeployingPrincipal, IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "./interfaces";
+import { prepareStackOnlyFindsCrossStackReferences } from "./private/cdk-core";
 import { renderName, stripPlaceholders } from "./private/name-template";
 import { applyPolicy } from "./policy/apply";
 import { PgBackendFromEnvironment } from "./private/pg-backend-from-environment";
@@ -272,12 +273,13 @@ export class AksWorkloadIdentityStack extends TerraformStack {
    * cdktf resolves every token of the stack once before synthesis, only to discover references to
    * other stacks (a fifth of synthesis at 1000 workloads). This stack refers to nothing outside
    * itself, so when it is the app's only stack that pass is skipped; beside other stacks it runs.
+   * cdktn's pass also finds what its version validations check, so there it always runs.
    */
   public prepareStack(): void {
     this.forgetRender();
     this.synthesizing = true;
     const stacks = this.node.root.node.findAll().filter((c) => TerraformStack.isStack(c));
-    if (stacks.length === 1) this.ensureBackendExists();
+    if (stacks.length === 1 && prepareStackOnlyFindsCrossStackReferences()) this.ensureBackendExists();
     else super.prepareStack();
   }
 
