@@ -189,7 +189,7 @@ describe("AksWorkloadIdentityStack configured", () => {
     expect(credentials.sort()).toEqual(["fic-b", "fic-team-a-api"]);
     const readers = Object.values(resources(tf, "azurerm_role_assignment")).filter((r) => r.role_definition_name === "Key Vault Secrets User");
     expect(readers).toHaveLength(2);
-    expect(onlyResource(tf, "kubernetes_pod_v1").metadata.namespace).toMatch(/Workload-id-team-a_ServiceAccount/);
+    expect(onlyResource(tf, "kubernetes_pod_v1").metadata.namespace).toMatch(/^\$\{kubernetes_service_account_v1\.ServiceAccounts_team-a_api_/);
     expect(tf.output.workloads.value).toHaveLength(2);
   });
 });

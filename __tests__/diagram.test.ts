@@ -111,76 +111,76 @@ function reach(diagram: ParsedDiagram, from: string, ...edgeLabels: string[]): s
 const DEFAULT_DIAGRAM = `flowchart LR
   cluster_Cluster["AKS cluster<br/>myAKSCluster{suffix}"]
   subgraph ns_default["namespace default"]
-    sa_Workload_myIdentity_ServiceAccount_default_workload_identity_sasuffix["service account<br/>workload-identity-sa{suffix}"]
+    sa_ServiceAccounts_default_workload_identity_sasuffix["service account<br/>workload-identity-sa{suffix}"]
     pod_VerificationPod["pod<br/>sample-workload-identity-key-vault"]
   end
-  fic_Workload_myIdentity_Credential_default_workload_identity_sasuffix["federated credential<br/>myFedIdentity{suffix}"]
-  identity_Workload_myIdentity["managed identity<br/>myIdentity{suffix}"]
+  fic_Identities_myidentitysuffix_Credential_myfedidentitysuffix["federated credential<br/>myFedIdentity{suffix}"]
+  identity_Identities_myidentitysuffix_Identity["managed identity<br/>myIdentity{suffix}"]
   deployer_Deployer["deployer<br/>principal running Terraform"]
   role_KeyVault_DeployerSecretsOfficer["role assignment<br/>Key Vault Secrets Officer"]
-  role_KeyVault_SecretsUser_Workload_myIdentity["role assignment<br/>Key Vault Secrets User"]
+  role_KeyVault_SecretsUser_myidentitysuffix["role assignment<br/>Key Vault Secrets User"]
   secret_KeyVault_Secret["secret<br/>my-secret{suffix}"]
   vault_KeyVault["key vault<br/>kv-workload-id{suffix}"]
-  cluster_Cluster -->|issuer| fic_Workload_myIdentity_Credential_default_workload_identity_sasuffix
-  sa_Workload_myIdentity_ServiceAccount_default_workload_identity_sasuffix -->|subject| fic_Workload_myIdentity_Credential_default_workload_identity_sasuffix
-  fic_Workload_myIdentity_Credential_default_workload_identity_sasuffix -->|federates| identity_Workload_myIdentity
-  identity_Workload_myIdentity -->|principal| role_KeyVault_SecretsUser_Workload_myIdentity
+  cluster_Cluster -->|issuer| fic_Identities_myidentitysuffix_Credential_myfedidentitysuffix
+  sa_ServiceAccounts_default_workload_identity_sasuffix -->|subject| fic_Identities_myidentitysuffix_Credential_myfedidentitysuffix
+  fic_Identities_myidentitysuffix_Credential_myfedidentitysuffix -->|federates| identity_Identities_myidentitysuffix_Identity
+  identity_Identities_myidentitysuffix_Identity -->|principal| role_KeyVault_SecretsUser_myidentitysuffix
   deployer_Deployer -->|principal| role_KeyVault_DeployerSecretsOfficer
   role_KeyVault_DeployerSecretsOfficer -->|scope| vault_KeyVault
-  role_KeyVault_SecretsUser_Workload_myIdentity -->|scope| vault_KeyVault
+  role_KeyVault_SecretsUser_myidentitysuffix -->|scope| vault_KeyVault
   secret_KeyVault_Secret -->|in| vault_KeyVault
-  sa_Workload_myIdentity_ServiceAccount_default_workload_identity_sasuffix -->|used by| pod_VerificationPod
+  sa_ServiceAccounts_default_workload_identity_sasuffix -->|used by| pod_VerificationPod
   pod_VerificationPod -.->|reads| secret_KeyVault_Secret
 `;
 
 const THREE_TEAMS_DIAGRAM = `flowchart LR
   cluster_Cluster["AKS cluster<br/>myAKSCluster{suffix}"]
   subgraph ns_team_a["namespace team-a"]
-    sa_Workload_id_team_a__ServiceAccount_team_a_team_a_app["service account<br/>team-a-app"]
+    sa_ServiceAccounts_team_a_team_a_app["service account<br/>team-a-app"]
     pod_VerificationPod["pod<br/>sample-workload-identity-key-vault"]
   end
   subgraph ns_team_b["namespace team-b"]
-    sa_Workload_id_team_b__ServiceAccount_team_b_team_b_app["service account<br/>team-b-app"]
+    sa_ServiceAccounts_team_b_team_b_app["service account<br/>team-b-app"]
   end
   subgraph ns_team_c["namespace team-c"]
-    sa_Workload_id_team_c__ServiceAccount_team_c_team_c_app["service account<br/>team-c-app"]
+    sa_ServiceAccounts_team_c_team_c_app["service account<br/>team-c-app"]
   end
-  fic_Workload_id_team_a__Credential_team_a_team_a_app["federated credential<br/>fic-team-a-team-a-app"]
-  fic_Workload_id_team_b__Credential_team_b_team_b_app["federated credential<br/>fic-team-b-team-b-app"]
-  fic_Workload_id_team_c__Credential_team_c_team_c_app["federated credential<br/>fic-team-c-team-c-app"]
-  identity_Workload_id_team_a__Identity["managed identity<br/>id-team-a-{suffix}"]
-  identity_Workload_id_team_b__Identity["managed identity<br/>id-team-b-{suffix}"]
-  identity_Workload_id_team_c__Identity["managed identity<br/>id-team-c-{suffix}"]
+  fic_Identities_id_team_a_suffix_Credential_fic_team_a_team_a_app["federated credential<br/>fic-team-a-team-a-app"]
+  fic_Identities_id_team_b_suffix_Credential_fic_team_b_team_b_app["federated credential<br/>fic-team-b-team-b-app"]
+  fic_Identities_id_team_c_suffix_Credential_fic_team_c_team_c_app["federated credential<br/>fic-team-c-team-c-app"]
+  identity_Identities_id_team_a_suffix_Identity["managed identity<br/>id-team-a-{suffix}"]
+  identity_Identities_id_team_b_suffix_Identity["managed identity<br/>id-team-b-{suffix}"]
+  identity_Identities_id_team_c_suffix_Identity["managed identity<br/>id-team-c-{suffix}"]
   deployer_Deployer["deployer<br/>principal running Terraform"]
   role_KeyVault_DeployerSecretsOfficer["role assignment<br/>Key Vault Secrets Officer"]
-  role_KeyVault_SecretUser_Workload_id_team_a_my_secretsuffix["role assignment<br/>Key Vault Secrets User"]
-  role_KeyVault_SecretUser_Workload_id_team_b_team_b_db_password["role assignment<br/>Key Vault Secrets User"]
-  role_KeyVault_SecretUser_Workload_id_team_c_team_c_api_key["role assignment<br/>Key Vault Secrets User"]
+  role_KeyVault_SecretUser_id_team_a_suffix_my_secretsuffix["role assignment<br/>Key Vault Secrets User"]
+  role_KeyVault_SecretUser_id_team_b_suffix_team_b_db_password["role assignment<br/>Key Vault Secrets User"]
+  role_KeyVault_SecretUser_id_team_c_suffix_team_c_api_key["role assignment<br/>Key Vault Secrets User"]
   secret_KeyVault_Secret_team_b_db_password["secret<br/>team-b-db-password"]
   secret_KeyVault_Secret_team_c_api_key["secret<br/>team-c-api-key"]
   secret_KeyVault_Secret["secret<br/>my-secret{suffix}"]
   vault_KeyVault["key vault<br/>kv-workload-id{suffix}"]
-  cluster_Cluster -->|issuer| fic_Workload_id_team_a__Credential_team_a_team_a_app
-  cluster_Cluster -->|issuer| fic_Workload_id_team_b__Credential_team_b_team_b_app
-  cluster_Cluster -->|issuer| fic_Workload_id_team_c__Credential_team_c_team_c_app
-  sa_Workload_id_team_a__ServiceAccount_team_a_team_a_app -->|subject| fic_Workload_id_team_a__Credential_team_a_team_a_app
-  sa_Workload_id_team_b__ServiceAccount_team_b_team_b_app -->|subject| fic_Workload_id_team_b__Credential_team_b_team_b_app
-  sa_Workload_id_team_c__ServiceAccount_team_c_team_c_app -->|subject| fic_Workload_id_team_c__Credential_team_c_team_c_app
-  fic_Workload_id_team_a__Credential_team_a_team_a_app -->|federates| identity_Workload_id_team_a__Identity
-  fic_Workload_id_team_b__Credential_team_b_team_b_app -->|federates| identity_Workload_id_team_b__Identity
-  fic_Workload_id_team_c__Credential_team_c_team_c_app -->|federates| identity_Workload_id_team_c__Identity
-  identity_Workload_id_team_a__Identity -->|principal| role_KeyVault_SecretUser_Workload_id_team_a_my_secretsuffix
-  identity_Workload_id_team_b__Identity -->|principal| role_KeyVault_SecretUser_Workload_id_team_b_team_b_db_password
-  identity_Workload_id_team_c__Identity -->|principal| role_KeyVault_SecretUser_Workload_id_team_c_team_c_api_key
+  cluster_Cluster -->|issuer| fic_Identities_id_team_a_suffix_Credential_fic_team_a_team_a_app
+  cluster_Cluster -->|issuer| fic_Identities_id_team_b_suffix_Credential_fic_team_b_team_b_app
+  cluster_Cluster -->|issuer| fic_Identities_id_team_c_suffix_Credential_fic_team_c_team_c_app
+  sa_ServiceAccounts_team_a_team_a_app -->|subject| fic_Identities_id_team_a_suffix_Credential_fic_team_a_team_a_app
+  sa_ServiceAccounts_team_b_team_b_app -->|subject| fic_Identities_id_team_b_suffix_Credential_fic_team_b_team_b_app
+  sa_ServiceAccounts_team_c_team_c_app -->|subject| fic_Identities_id_team_c_suffix_Credential_fic_team_c_team_c_app
+  fic_Identities_id_team_a_suffix_Credential_fic_team_a_team_a_app -->|federates| identity_Identities_id_team_a_suffix_Identity
+  fic_Identities_id_team_b_suffix_Credential_fic_team_b_team_b_app -->|federates| identity_Identities_id_team_b_suffix_Identity
+  fic_Identities_id_team_c_suffix_Credential_fic_team_c_team_c_app -->|federates| identity_Identities_id_team_c_suffix_Identity
+  identity_Identities_id_team_a_suffix_Identity -->|principal| role_KeyVault_SecretUser_id_team_a_suffix_my_secretsuffix
+  identity_Identities_id_team_b_suffix_Identity -->|principal| role_KeyVault_SecretUser_id_team_b_suffix_team_b_db_password
+  identity_Identities_id_team_c_suffix_Identity -->|principal| role_KeyVault_SecretUser_id_team_c_suffix_team_c_api_key
   deployer_Deployer -->|principal| role_KeyVault_DeployerSecretsOfficer
   role_KeyVault_DeployerSecretsOfficer -->|scope| vault_KeyVault
-  role_KeyVault_SecretUser_Workload_id_team_a_my_secretsuffix -->|scope| secret_KeyVault_Secret
-  role_KeyVault_SecretUser_Workload_id_team_b_team_b_db_password -->|scope| secret_KeyVault_Secret_team_b_db_password
-  role_KeyVault_SecretUser_Workload_id_team_c_team_c_api_key -->|scope| secret_KeyVault_Secret_team_c_api_key
+  role_KeyVault_SecretUser_id_team_a_suffix_my_secretsuffix -->|scope| secret_KeyVault_Secret
+  role_KeyVault_SecretUser_id_team_b_suffix_team_b_db_password -->|scope| secret_KeyVault_Secret_team_b_db_password
+  role_KeyVault_SecretUser_id_team_c_suffix_team_c_api_key -->|scope| secret_KeyVault_Secret_team_c_api_key
   secret_KeyVault_Secret_team_b_db_password -->|in| vault_KeyVault
   secret_KeyVault_Secret_team_c_api_key -->|in| vault_KeyVault
   secret_KeyVault_Secret -->|in| vault_KeyVault
-  sa_Workload_id_team_a__ServiceAccount_team_a_team_a_app -->|used by| pod_VerificationPod
+  sa_ServiceAccounts_team_a_team_a_app -->|used by| pod_VerificationPod
   pod_VerificationPod -.->|reads| secret_KeyVault_Secret
 `;
 

@@ -1,6 +1,7 @@
 import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { Construct } from "constructs";
 import { FederatedIdentity } from "../lib/federated-identity";
 import { FAKE_ISSUER, FAKE_RESOURCE_GROUP, onlyResource, ref, synthConstructs } from "./helpers";
 
@@ -57,5 +58,19 @@ describe("FederatedIdentity", () => {
     expect(onlyResource(tf, "azurerm_federated_identity_credential").resource_group_name).toBe(
       ref(tf, "azurerm_user_assigned_identity", "resource_group_name"),
     );
+  });
+
+  test("creates the service account in the scope it is given, so renaming the identity keeps the account's address", () => {
+    const { tf } = synthConstructs((stack) => {
+      const accounts = new Construct(stack, "Accounts");
+      new FederatedIdentity(stack, "Workload", {
+        cluster: FAKE_ISSUER,
+        resourceGroup: FAKE_RESOURCE_GROUP,
+        identityName: "myIdentity",
+        serviceAccounts: [{ name: "api", federatedCredentialName: "fic-api", serviceAccountScope: { scope: accounts, id: "default_api" } }],
+      });
+    });
+    expect(onlyResource(tf, "kubernetes_service_account_v1").logicalId).toMatch(/^Accounts_default_api_[0-9A-F]{8}$/);
+    expect(onlyResource(tf, "azurerm_federated_identity_credential").logicalId).toMatch(/^Workload_Credential-default-api_/);
   });
 });

@@ -116,8 +116,8 @@ describe("the article's configuration", () => {
     expect(result.findings).toEqual([]);
     expect(result.passed.filter((p) => p.ruleId === "AKSWI_005").map((p) => p.path)).toEqual([
       "aks-workload-identity/KeyVault/DeployerSecretsOfficer",
-      "aks-workload-identity/KeyVault/SecretUser-Workload-id-api-my-secret{suffix}",
-      "aks-workload-identity/KeyVault/SecretUser-Workload-id-db-db-password",
+      "aks-workload-identity/KeyVault/SecretUser-id-api-my-secret{suffix}",
+      "aks-workload-identity/KeyVault/SecretUser-id-db-db-password",
     ]);
   });
 });

@@ -80,7 +80,18 @@ describe("VerificationPod", () => {
     const { tf } = synthPod();
     const inputs = onlyResource(tf, "terraform_data");
     expect(inputs.input).toEqual({ keyvault_url: ref(tf, "azurerm_key_vault", "vault_uri"), secret_name: ref(tf, "azurerm_key_vault_secret", "name") });
-    expect(onlyResource(tf, "kubernetes_pod_v1").lifecycle.replace_triggered_by).toEqual([`terraform_data.${inputs.logicalId}`]);
+    expect(onlyResource(tf, "kubernetes_pod_v1").lifecycle.replace_triggered_by[0]).toBe(`terraform_data.${inputs.logicalId}`);
+  });
+
+  test("is replaced when its service account's annotations (the identity's client id) or the account itself change", () => {
+    const { tf } = synthPod();
+    const sa = `kubernetes_service_account_v1.${onlyResource(tf, "kubernetes_service_account_v1").logicalId}`;
+    // The annotation holds the identity's client id: a renamed identity changes it, and the webhook
+    // injects AZURE_CLIENT_ID only when a pod is admitted. A new uid is a new account whose tokens the old pod lacks.
+    expect(onlyResource(tf, "kubernetes_service_account_v1").metadata.annotations["azure.workload.identity/client-id"]).toBe(
+      ref(tf, "azurerm_user_assigned_identity", "client_id"),
+    );
+    expect(onlyResource(tf, "kubernetes_pod_v1").lifecycle.replace_triggered_by.slice(1)).toEqual([`${sa}.metadata[0].annotations`, `${sa}.metadata[0].uid`]);
   });
 
   test("uses the image it is given", () => {

@@ -15,6 +15,7 @@ import {
   LocalBackend,
   NamedCloudWorkspace,
   TerraformOutput,
+  TerraformResource,
   TerraformStack,
   TerraformVariable,
 } from "cdktf";
@@ -25,7 +26,9 @@ import { ExistingAksOidcCluster } from "./existing-aks-oidc-cluster";
 import { BoundServiceAccount, FederatedIdentity } from "./federated-identity";
 import { IDeployingPrincipal, IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "./interfaces";
 import { prepareStackOnlyFindsCrossStackReferences } from "./private/cdk-core";
-import { renderName, stripPlaceholders } from "./private/name-template";
+import { LEGACY_PATHS, LegacyMoves, legacySecretKey } from "./private/legacy-addresses";
+import { renderName } from "./private/name-template";
+import { stableKey } from "./private/stable-key";
 import { applyPolicy } from "./policy/apply";
 import { PgBackendFromEnvironment } from "./private/pg-backend-from-environment";
 import { propagationWait } from "./private/propagation-wait";
@@ -129,9 +132,10 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     // The article's RANDOM_ID; a random_id keeps it stable in state across plans.
     const suffix = config.suffix ?? new Id(this, "Suffix", { byteLength: 3 }).hex;
     const name = (template: string) => renderName(template, suffix);
-    // A secret's key in the vault construct must be known at synth time: its name when the suffix is
-    // fixed, else its template (the loader compares secrets the same way).
-    const secretKey = (template: string) => (config.suffix === undefined ? template : renderName(template, config.suffix)).toLowerCase();
+    // Construct ids come from stable keys (lib/private/stable-key.ts): a spelling that names the same
+    // object keeps its address. Resources of release b0cba75 and earlier move from their old addresses.
+    const key = (template: string) => stableKey(template, config.suffix);
+    const moves = new LegacyMoves(this, "LegacyMoves");
 
     const resourceGroup: IResourceGroupRef = config.resourceGroup.existing
       ? new DataAzurermResourceGroup(this, "ResourceGroup", { name: name(config.resourceGroup.name) })
@@ -192,13 +196,13 @@ export class AksWorkloadIdentityStack extends TerraformStack {
       roleAssignmentWaitSeconds: waits.roleAssignmentSeconds,
       secrets: [
         {
-          key: secretKey(config.keyVault.secretName),
+          key: key(config.keyVault.secretName),
           name: name(config.keyVault.secretName),
           version: config.keyVault.secretVersion,
           ...secretFromVariable(secretValue.friendlyUniqueId, undefined, name(config.keyVault.secretName)),
         },
         ...config.keyVault.additionalSecrets.map((secret) => ({
-          key: secretKey(secret),
+          key: key(secret),
           name: name(secret),
           version: config.keyVault.secretVersion,
           ...secretFromVariable(additionalValues!.friendlyUniqueId, secret, name(secret)),
@@ -206,8 +210,11 @@ export class AksWorkloadIdentityStack extends TerraformStack {
       ],
     });
 
-    const namespaces = this.buildNamespaces(config.workloads, name, kubernetesReady);
-    const { workloads, grants } = this.buildWorkloads(config.workloads, cluster, resourceGroup, namespaces, name, secretKey, kubernetesReady);
+    config.keyVault.additionalSecrets.forEach((secret) =>
+      moves.record(this.keyVault.node.findChild(`Secret-${key(secret)}`) as TerraformResource, LEGACY_PATHS.secret(legacySecretKey(secret, config.suffix))),
+    );
+    const namespaces = this.buildNamespaces(config.workloads, name, key, kubernetesReady, moves);
+    const { workloads, grants } = this.buildWorkloads(config, cluster, resourceGroup, namespaces, name, key, kubernetesReady, moves);
     this.identities = [...new Set(workloads.map((w) => w.identity))];
 
     const verified = workloads[0];
@@ -244,6 +251,12 @@ export class AksWorkloadIdentityStack extends TerraformStack {
         client_id: identity.clientId,
       })),
     });
+
+    const declared = this.node
+      .findAll()
+      .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c))
+      .map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`);
+    moves.finish(new Set(declared));
   }
 
   /**
@@ -341,68 +354,105 @@ export class AksWorkloadIdentityStack extends TerraformStack {
   }
 
   /** One namespace resource for each namespace the workloads use that is neither built in nor said to exist. */
-  private buildNamespaces(workloads: readonly WorkloadConfig[], name: (template: string) => string, ready: ITerraformDependable[]): Map<string, string> {
+  private buildNamespaces(
+    workloads: readonly WorkloadConfig[],
+    name: (template: string) => string,
+    key: (template: string) => string,
+    ready: ITerraformDependable[],
+    moves: LegacyMoves,
+  ): Map<string, string> {
     const namespaces = new Map<string, string>();
+    // A scope of their own: a single-component construct id gets no hash, so ids that differ only in
+    // characters a logical id drops ("team-{suffix}", "team-suffix") would share an address.
+    const scope = new Construct(this, "Namespaces");
     for (const workload of workloads) {
-      const template = workload.namespace;
-      if (namespaces.has(template)) continue;
-      if (workload.namespaceExists || BUILT_IN_NAMESPACES.has(template)) {
-        namespaces.set(template, name(template));
+      const namespaceKey = key(workload.namespace);
+      if (namespaces.has(namespaceKey)) continue;
+      if (workload.namespaceExists || BUILT_IN_NAMESPACES.has(workload.namespace)) {
+        namespaces.set(namespaceKey, name(workload.namespace));
       } else {
-        const namespace = new NamespaceV1(this, `Namespace-${template}`, { metadata: { name: name(template) }, dependsOn: ready.length ? ready : undefined });
+        const namespace = new NamespaceV1(scope, namespaceKey, { metadata: { name: name(workload.namespace) }, dependsOn: ready.length ? ready : undefined });
+        moves.record(namespace, LEGACY_PATHS.namespace(workload.namespace));
         // Referencing the resource orders service accounts after their namespace.
-        namespaces.set(template, namespace.metadata.name);
+        namespaces.set(namespaceKey, namespace.metadata.name);
       }
     }
     return namespaces;
   }
 
-  /** One identity per distinct identity name; one binding and credential per workload; grants per identity. */
+  /**
+   * One identity per distinct identity name; one service account and credential per workload; grants
+   * per identity. Service accounts live outside their identity, so that renaming an identity updates
+   * its accounts in place; credentials live inside it, keyed by name, since they belong to it.
+   */
   private buildWorkloads(
-    workloadConfigs: readonly WorkloadConfig[],
+    config: AppConfig,
     cluster: IOidcIssuer,
     resourceGroup: IResourceGroupRef,
     namespaces: ReadonlyMap<string, string>,
     name: (template: string) => string,
-    secretKey: (template: string) => string,
+    key: (template: string) => string,
     kubernetesReady: ITerraformDependable[],
+    moves: LegacyMoves,
   ): { workloads: DeployedWorkload[]; grants: Map<FederatedIdentity, RoleAssignment[]> } {
-    const identities = new Map<string, FederatedIdentity>();
-    // undefined: the whole vault; otherwise the secrets granted one by one.
-    const access = new Map<FederatedIdentity, Set<string> | undefined>();
-    const workloads = workloadConfigs.map((workload): DeployedWorkload => {
-      const key = stripPlaceholders(workload.identity).toLowerCase();
-      let identity = identities.get(key);
-      if (!identity) {
-        identity = new FederatedIdentity(this, `Workload-${stripPlaceholders(workload.identity)}`, {
+    const identityScope = new Construct(this, "Identities");
+    const serviceAccountScope = new Construct(this, "ServiceAccounts");
+    const identities = new Map<string, { identity: FederatedIdentity; template: string }>();
+    // undefined: the whole vault; otherwise the secrets granted one by one, by key (to the first spelling).
+    const access = new Map<FederatedIdentity, Map<string, string> | undefined>();
+    const workloads = config.workloads.map((workload): DeployedWorkload => {
+      const identityKey = key(workload.identity);
+      let entry = identities.get(identityKey);
+      if (!entry) {
+        const identity = new FederatedIdentity(identityScope, identityKey, {
           cluster,
           resourceGroup,
           identityName: name(workload.identity),
           kubernetesDependsOn: kubernetesReady,
         });
-        identities.set(key, identity);
-        access.set(identity, new Set());
+        moves.record(identity.node.findChild("Identity") as TerraformResource, LEGACY_PATHS.identity(workload.identity));
+        entry = { identity, template: workload.identity };
+        identities.set(identityKey, entry);
+        access.set(identity, new Map());
       }
+      const { identity, template } = entry;
+      const credentialKey = key(workload.federatedCredential);
+      // Namespace and account names have no '_', so the id is unambiguous.
+      const accountId = `${key(workload.namespace)}_${key(workload.serviceAccount)}`;
       const binding = identity.bind({
-        id: `${workload.namespace}-${workload.serviceAccount}`,
+        id: credentialKey,
+        serviceAccountScope: { scope: serviceAccountScope, id: accountId },
         name: name(workload.serviceAccount),
-        namespace: namespaces.get(workload.namespace),
+        namespace: namespaces.get(key(workload.namespace)),
         federatedCredentialName: name(workload.federatedCredential),
         tenantId: workload.tenantId,
         tokenExpirationSeconds: workload.tokenExpiration,
       });
+      moves.record(serviceAccountScope.node.findChild(accountId) as TerraformResource, LEGACY_PATHS.serviceAccount(template, workload.namespace, workload.serviceAccount));
+      moves.record(identity.node.findChild(`Credential-${credentialKey}`) as TerraformResource, LEGACY_PATHS.credential(template, workload.namespace, workload.serviceAccount));
       const granted = access.get(identity);
       if (workload.secrets === undefined) access.set(identity, undefined);
-      else workload.secrets.forEach((secret) => granted?.add(secretKey(secret)));
+      else for (const secret of workload.secrets) if (granted && !granted.has(key(secret))) granted.set(key(secret), secret);
       return { identity, binding };
     });
 
     const grants = new Map<FederatedIdentity, RoleAssignment[]>();
-    for (const [identity, secrets] of access) {
-      grants.set(
-        identity,
-        secrets === undefined ? [this.keyVault.grantSecretsRead(identity)] : [...secrets].map((secret) => this.keyVault.grantSecretRead(identity, secret)),
-      );
+    for (const { identity, template } of identities.values()) {
+      const secrets = access.get(identity);
+      if (secrets === undefined) {
+        const grant = this.keyVault.grantSecretsRead(identity);
+        moves.record(grant, LEGACY_PATHS.vaultGrant(template));
+        grants.set(identity, [grant]);
+      } else {
+        grants.set(
+          identity,
+          [...secrets].map(([secretKey, secret]) => {
+            const grant = this.keyVault.grantSecretRead(identity, secretKey);
+            moves.record(grant, LEGACY_PATHS.secretGrant(template, legacySecretKey(secret, config.suffix)));
+            return grant;
+          }),
+        );
+      }
     }
     return { workloads, grants };
   }

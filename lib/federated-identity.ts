@@ -38,10 +38,19 @@ export interface ServiceAccountBinding {
    */
   readonly tokenExpirationSeconds?: number;
   /**
-   * Stable part of the construct ids of this binding's resources.
+   * Stable part of the construct ids of this binding's resources: the credential's, `Credential-<id>`,
+   * and the service account's unless `serviceAccountScope` is given.
    * @default - `<namespace>-<name>`, which must then be known at synth time
    */
   readonly id?: string;
+  /**
+   * Where to create the service account, and its construct id there. A scope outside the identity
+   * keeps the account's Terraform address when the identity is renamed or replaced: otherwise the
+   * account moves with the identity to a new address, and Kubernetes rejects creating it there while
+   * the old one, of the same name, still exists (409 AlreadyExists).
+   * @default - inside this identity, `ServiceAccount-<id>`
+   */
+  readonly serviceAccountScope?: { readonly scope: Construct; readonly id: string };
 }
 
 /** A service account federated with the identity. */
@@ -52,6 +61,12 @@ export interface BoundServiceAccount {
   readonly subject: string;
   /** The federated credential; depend on it to start pods only once it exists. */
   readonly credential: ITerraformDependable;
+  /**
+   * Attributes (Terraform addresses) whose change must replace a pod running as this account: the
+   * webhook injects the annotated client id (`AZURE_CLIENT_ID`) and the token of this account's uid
+   * only when a pod is admitted, so a running pod keeps the old ones.
+   */
+  readonly replacementTriggers: readonly string[];
 }
 
 export interface FederatedIdentityProps {
@@ -129,7 +144,7 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
     if (binding.tenantId !== undefined) annotations[TENANT_ID_ANNOTATION] = binding.tenantId;
     if (binding.tokenExpirationSeconds !== undefined) annotations[TOKEN_EXPIRATION_ANNOTATION] = String(binding.tokenExpirationSeconds);
 
-    const serviceAccount = new ServiceAccountV1(this, `ServiceAccount-${key}`, {
+    const serviceAccount = new ServiceAccountV1(binding.serviceAccountScope?.scope ?? this, binding.serviceAccountScope?.id ?? `ServiceAccount-${key}`, {
       metadata: { name: binding.name, namespace, annotations },
       dependsOn: this.kubernetesDependsOn,
     });
@@ -149,7 +164,14 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
       // ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity), so write them in turn.
       dependsOn: previous ? [previous.credential] : undefined,
     });
-    const bound = { serviceAccountName: metadata.name, serviceAccountNamespace: metadata.namespace, subject, credential };
+    const address = `${serviceAccount.terraformResourceType}.${serviceAccount.friendlyUniqueId}`;
+    const bound = {
+      serviceAccountName: metadata.name,
+      serviceAccountNamespace: metadata.namespace,
+      subject,
+      credential,
+      replacementTriggers: [`${address}.metadata[0].annotations`, `${address}.metadata[0].uid`],
+    };
     this.bound.push(bound);
     return bound;
   }

@@ -14,6 +14,12 @@ export interface IServiceAccountIdentity {
   readonly serviceAccountNamespace: string;
   /** The federated credential the pod's token is exchanged against. */
   readonly credential: ITerraformDependable;
+  /**
+   * Attribute addresses whose change replaces the pod, such as the account's client-id annotation:
+   * the webhook injects what it reads from the account only when a pod is admitted.
+   * @default - none beyond the vault and secret the pod reads
+   */
+  readonly replacementTriggers?: readonly string[];
 }
 
 /** A vault secret the pod reads. */
@@ -98,8 +104,10 @@ export class VerificationPod extends Construct {
       lifecycle: { ignoreChanges: WEBHOOK_INJECTED },
     });
     // cdktf 0.21 renders replaceTriggeredBy as an interpolation ("${...}"), which Terraform rejects
-    // in lifecycle; a plain resource address is what it takes.
-    pod.addOverride("lifecycle.replace_triggered_by", [`${inputs.terraformResourceType}.${inputs.friendlyUniqueId}`]);
+    // in lifecycle; a plain resource address is what it takes. Attribute addresses trigger when the
+    // attribute's planned value changes (an identity renamed changes the account's annotation); a
+    // whole resource, on any update of it.
+    pod.addOverride("lifecycle.replace_triggered_by", [`${inputs.terraformResourceType}.${inputs.friendlyUniqueId}`, ...(props.identity.replacementTriggers ?? [])]);
 
     this.podName = pod.metadata.name;
     this.namespace = pod.metadata.namespace;

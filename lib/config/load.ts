@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { suppressionIdProblems } from "../policy/suppressions";
 import { MAX_CREDENTIALS_PER_IDENTITY } from "../private/limits";
-import { PLACEHOLDERS, RANDOM_SUFFIX_STAND_IN, renderName, stripPlaceholders, unknownPlaceholders, usesSuffix } from "../private/name-template";
+import { PLACEHOLDERS, RANDOM_SUFFIX_STAND_IN, renderName, unknownPlaceholders, usesSuffix } from "../private/name-template";
+import { stableKey } from "../private/stable-key";
 import { ConfigError, ConfigProblem, Source } from "./errors";
 import { LITERAL_TEXT, RULES } from "./rules";
 import { BooleanField, CONFIG_FILE_VARIABLE, ENV_OVERRIDES, Field, IntegerField, ListField, ObjectField, SCHEMA, StringField } from "./schema";
@@ -512,8 +513,8 @@ class Walker {
     const groups = new Map<string, number[]>();
     workloads.forEach((w, i) => {
       if (!w || w.identity === undefined) return;
-      // Azure names ignore case; with a random suffix, the construct id is the name without placeholders.
-      const key = (this.suffix === undefined ? stripPlaceholders(w.identity) : this.expand(w.identity)).toLowerCase();
+      // Grouped as the stack groups them: by the name Azure sees, case folded (stable-key.ts).
+      const key = stableKey(w.identity, this.suffix);
       groups.set(key, [...(groups.get(key) ?? []), i]);
     });
     for (const members of groups.values()) {
