@@ -16,11 +16,12 @@ function write(name: string, content: string): string {
   return name;
 }
 
+/** The problems with file `name`, the scratch directory written as <dir>. */
 function fileProblems(name: string): string[] {
   try {
     loadConfig({ env: { AKS_WI_CONFIG: name }, cwd: dir });
   } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map(formatProblem);
+    if (error instanceof ConfigError) return error.problems.map((p) => formatProblem(p).split(dir).join("<dir>"));
     throw error;
   }
   throw new Error("the configuration was accepted");
@@ -139,24 +140,24 @@ describe("loadConfig", () => {
 describe("configuration files that are not configuration", () => {
   test("fails when AKS_WI_CONFIG names a missing file", () => {
     expect(fileProblems("nope.yaml")).toEqual([
-      'AKS_WI_CONFIG: names a file that does not exist (got "nope.yaml"); point it at a JSON or YAML file, or unset it for the defaults',
+      'AKS_WI_CONFIG: names a file that does not exist (got "nope.yaml", read as "<dir>/nope.yaml"); point it at a JSON or YAML file, or unset it for the defaults',
     ]);
   });
 
   test("fails when AKS_WI_CONFIG names a directory", () => {
     fs.mkdirSync(path.join(dir, "conf.d"));
-    expect(fileProblems("conf.d")).toEqual(['AKS_WI_CONFIG: names a directory, not a file (got "conf.d"); point it at a JSON or YAML file']);
+    expect(fileProblems("conf.d")).toEqual(['AKS_WI_CONFIG: names a directory, not a file (got "conf.d", read as "<dir>/conf.d"); point it at a JSON or YAML file']);
   });
 
   test("fails when the file is empty", () => {
     expect(fileProblems(write("empty.yaml", "  \n"))).toEqual([
-      'AKS_WI_CONFIG: names an empty file (got "empty.yaml"); write a JSON or YAML object into it, e.g. {} for the defaults',
+      'AKS_WI_CONFIG: names an empty file (got "empty.yaml", read as "<dir>/empty.yaml"); write a JSON or YAML object into it, e.g. {} for the defaults',
     ]);
   });
 
   test("fails with the line and column of invalid JSON", () => {
     expect(fileProblems(write("bad.json", '{\n  "location": "eastus",\n  oops\n}'))).toEqual([
-      expect.stringMatching(/^AKS_WI_CONFIG: is not valid JSON at line 3, column 3: .* \(got "bad\.json"\); fix the JSON syntax$/),
+      expect.stringMatching(/^AKS_WI_CONFIG: is not valid JSON at line 3, column 3: .* \(got "bad\.json", read as "<dir>\/bad\.json"\); fix the JSON syntax$/),
     ]);
   });
 
@@ -172,7 +173,7 @@ describe("configuration files that are not configuration", () => {
 
   test("fails when a JSON file gives a key twice, instead of keeping the last", () => {
     expect(fileProblems(write("twice.json", '{"location": "eastus", "location": "westus"}'))).toEqual([
-      'AKS_WI_CONFIG: is not valid JSON at line 1, column 24: Map keys must be unique ("location" is given twice) (got "twice.json"); fix the JSON syntax',
+      'AKS_WI_CONFIG: is not valid JSON at line 1, column 24: Map keys must be unique ("location" is given twice) (got "twice.json", read as "<dir>/twice.json"); fix the JSON syntax',
     ]);
   });
 
@@ -195,7 +196,7 @@ describe("configuration files that are not configuration", () => {
 
   test("fails when the top level is a list", () => {
     expect(fileProblems(write("list.yaml", "- a\n- b\n"))).toEqual([
-      'AKS_WI_CONFIG: holds a list, not an object (got "list.yaml"); make the top level an object of keys such as location and workloads',
+      'AKS_WI_CONFIG: holds a list, not an object (got "list.yaml", read as "<dir>/list.yaml"); make the top level an object of keys such as location and workloads',
     ]);
   });
 });

@@ -1,13 +1,17 @@
-import * as fs from "fs";
 import * as path from "path";
 import { suppressionIdProblems } from "../policy/suppressions";
 import { MAX_CREDENTIALS_PER_IDENTITY } from "../private/limits";
 import { PLACEHOLDERS, RANDOM_SUFFIX_STAND_IN, renderName, unknownPlaceholders, usesSuffix } from "../private/name-template";
 import { stableKey } from "../private/stable-key";
-import { ConfigError, ConfigProblem, Source } from "./errors";
+import { ConfigError, ConfigProblem, MAX_LISTED_PROBLEMS, shorten, Source } from "./errors";
+import { readConfigFile } from "./read";
 import { LITERAL_TEXT, RULES } from "./rules";
 import { BooleanField, CONFIG_FILE_VARIABLE, ENV_OVERRIDES, Field, IntegerField, ListField, ObjectField, SCHEMA, StringField } from "./schema";
+import { closestKey } from "./suggest";
 import { AppConfig, BackendConfig, KeyVaultConfig, WorkloadConfig } from "./types";
+
+export { closestKey } from "./suggest";
+export { findDuplicateJsonKey } from "./read";
 
 /** One resolved leaf value and where it came from. */
 export interface ResolvedValue {
@@ -25,7 +29,11 @@ export interface LoadedConfig {
 export interface LoadConfigOptions {
   /** Environment to read `AKS_WI_CONFIG` and the article's variables from. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Directory a relative `AKS_WI_CONFIG` path is resolved against. @default process.cwd() */
+  /**
+   * The process's working directory. A relative `AKS_WI_CONFIG` is resolved against it, or, under
+   * `npm run` (which starts commands in the package's directory), against the directory npm was run in.
+   * @default process.cwd()
+   */
   readonly cwd?: string;
 }
 
@@ -43,8 +51,38 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
       { path: CONFIG_FILE_VARIABLE, value: file, problem: "is set but empty", fix: "name a JSON or YAML file, or unset it for the defaults" },
     ]);
   }
-  const absolute = path.resolve(options.cwd ?? process.cwd(), file);
-  return resolveConfig(readConfigFile(absolute, file), { env, file });
+  const absolute = path.resolve(invocationDirectory(env, options.cwd ?? process.cwd()), file);
+  let raw: unknown;
+  try {
+    raw = readConfigFile(absolute, file);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // The environment's problems too, all at once: fixing the file first would only reveal them next run.
+    throw new ConfigError([...error.problems, ...environmentProblems(env)]);
+  }
+  return resolveConfig(raw, { env, file });
+}
+
+/**
+ * Where the user ran the command. `npm run` starts it in the package's directory and says where it
+ * was run in INIT_CWD; trusted only when this process is where npm put it (jest run by `npm test`,
+ * say, passes INIT_CWD on to commands it starts elsewhere).
+ */
+export function invocationDirectory(env: Readonly<Record<string, string | undefined>>, cwd: string): string {
+  const { INIT_CWD: initCwd, npm_package_json: packageJson } = env;
+  if (initCwd && packageJson && path.isAbsolute(initCwd) && path.resolve(path.dirname(packageJson)) === path.resolve(cwd)) return initCwd;
+  return cwd;
+}
+
+/** What is wrong with the environment's overrides on their own, over the defaults. */
+function environmentProblems(env: Readonly<Record<string, string | undefined>>): ConfigProblem[] {
+  try {
+    resolveConfig({}, { env });
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.problems.filter((p) => p.source?.kind === "env");
+  }
 }
 
 export interface ResolveConfigOptions {
@@ -60,106 +98,8 @@ export function resolveConfig(raw: unknown, options: ResolveConfigOptions = {}):
   walker.suffix = knownGoodSuffix(input);
   const config = walker.object(SCHEMA, input, "");
   if (config !== undefined) walker.crossCheck(config as unknown as AppConfig);
-  if (walker.problems.length > 0) throw new ConfigError(walker.problems);
+  if (walker.found > 0) throw new ConfigError(walker.problems, walker.found - walker.problems.length);
   return { config: config as unknown as AppConfig, values: walker.values };
-}
-
-function readConfigFile(absolute: string, given: string): unknown {
-  const fail = (problem: string, fix: string): never => {
-    throw new ConfigError([{ path: CONFIG_FILE_VARIABLE, value: given, problem, fix }]);
-  };
-  let text = "";
-  try {
-    text = fs.readFileSync(absolute, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") fail("names a file that does not exist", "point it at a JSON or YAML file, or unset it for the defaults");
-    if (code === "EISDIR") fail("names a directory, not a file", "point it at a JSON or YAML file");
-    fail(`names a file that cannot be read (${code ?? String(e)})`, "check the path and its permissions");
-  }
-  if (text.trim() === "") fail("names an empty file", "write a JSON or YAML object into it, e.g. {} for the defaults");
-  const parsed = parseText(text.replace(/^\uFEFF/, ""), /\.json$/i.test(absolute) ? "JSON" : "YAML", fail);
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    fail(`holds ${Array.isArray(parsed) ? "a list" : describeType(parsed)}, not an object`, "make the top level an object of keys such as location and workloads");
-  }
-  return parsed;
-}
-
-/**
- * Parses JSON or YAML with one parser (JSON is YAML), so both report line and column and both
- * reject a key given twice instead of keeping the last one silently.
- */
-function parseText(text: string, format: "JSON" | "YAML", fail: (problem: string, fix: string) => never): unknown {
-  if (format === "JSON") {
-    // JSON.parse judges syntax (YAML would accept unquoted keys and comments) and is ~20x faster than
-    // the YAML parser on a large file; it keeps the last of two equal keys, so those are found apart.
-    const parsed = checkJsonSyntax(text, fail);
-    const duplicate = findDuplicateJsonKey(text);
-    if (duplicate) return fail(`is not valid JSON at line ${duplicate.line}, column ${duplicate.column}: Map keys must be unique (${JSON.stringify(duplicate.key)} is given twice)`, "fix the JSON syntax");
-    return parsed;
-  }
-  // Loaded only for YAML files: the default configuration and JSON files do not pay for it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parseDocument } = require("yaml") as typeof import("yaml");
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const error = doc.errors[0];
-  if (error) {
-    const where = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : "";
-    const firstLine = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    const fix = /tab/i.test(firstLine) ? "fix the YAML syntax: indent with spaces, not tabs" : "fix the YAML syntax; quote values that contain { } [ ] : or #";
-    return fail(`is not valid YAML${where}: ${firstLine}`, fix);
-  }
-  return doc.toJS({ maxAliasCount: 100 });
-}
-
-function checkJsonSyntax(text: string, fail: (problem: string, fix: string) => never): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const message = (e as Error).message;
-    const position = /position (\d+)/.exec(message);
-    let where = "";
-    if (position) {
-      const before = text.slice(0, Number(position[1])).split("\n");
-      where = ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
-    }
-    return fail(`is not valid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, "")}`, "fix the JSON syntax");
-  }
-}
-
-/** The first key given twice in one object of valid JSON `text`, with its position. */
-export function findDuplicateJsonKey(text: string): { key: string; line: number; column: number } | undefined {
-  const objects: Array<Set<string> | null> = []; // null marks an array
-  let expectKey = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "{") {
-      objects.push(new Set());
-      expectKey = true;
-    } else if (c === "[") {
-      objects.push(null);
-    } else if (c === "}" || c === "]") {
-      objects.pop();
-      expectKey = false;
-    } else if (c === ",") {
-      expectKey = objects[objects.length - 1] !== null;
-    } else if (c === '"') {
-      let end = i + 1;
-      while (text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
-      if (expectKey) {
-        const key = JSON.parse(text.slice(i, end + 1)) as string;
-        const keys = objects[objects.length - 1]!;
-        if (keys.has(key)) {
-          const before = text.slice(0, i).split("\n");
-          return { key, line: before.length, column: before[before.length - 1].length + 1 };
-        }
-        keys.add(key);
-        expectKey = false;
-      }
-      i = end;
-    }
-  }
-  return undefined;
 }
 
 function describeType(value: unknown): string {
@@ -194,37 +134,15 @@ function joinPath(parent: string, key: string | number): string {
   return parent === "" ? key : `${parent}.${key}`;
 }
 
-/** The known key closest to `key`, when it is close enough to be a likely typo. */
-export function closestKey(key: string, known: readonly string[]): string | undefined {
-  const lower = key.toLowerCase();
-  const sameLetters = known.find((k) => k.toLowerCase() === lower);
-  if (sameLetters) return sameLetters;
-  let best: { key: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (!best || distance < best.distance) best = { key: candidate, distance };
-  }
-  if (best && best.distance <= Math.max(1, Math.floor(best.key.length / 3))) return best.key;
-  const prefixed = known.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
-  return prefixed;
-}
-
-function editDistance(a: string, b: string): number {
-  // Optimal string alignment: insertions, deletions, substitutions and swapped neighbours
-  // ("namepsace") each count as one edit.
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
+/** Problems kept in full: the ones listed. The rest are counted. */
+const KEPT_PROBLEMS = MAX_LISTED_PROBLEMS;
+/** Longest key shown in a path: a file may hold a key of megabytes. */
+const MAX_KEY_CHARS = 60;
 
 class Walker {
   public readonly problems: ConfigProblem[] = [];
+  /** Every problem found, kept or only counted. */
+  public found = 0;
   public readonly values: ResolvedValue[] = [];
   public suffix: string | undefined;
   /** Sources of values that did not come from the file: environment variables and copied defaults. */
@@ -286,6 +204,8 @@ class Walker {
   }
 
   private report(problem: ConfigProblem): void {
+    this.found++;
+    if (this.problems.length >= KEPT_PROBLEMS) return;
     const source = this.sources.get(problem.path);
     this.problems.push(source && source.kind !== "default" ? { ...problem, source } : problem);
   }
@@ -304,9 +224,10 @@ class Walker {
     const known = Object.keys(spec.fields);
     for (const key of Object.keys(given)) {
       if (Object.hasOwn(spec.fields, key)) continue;
-      const suggestion = closestKey(key, known);
+      // Past the problems kept, an unknown key is only counted: no suggestion to compute.
+      const suggestion = this.problems.length < KEPT_PROBLEMS ? closestKey(key, known) : undefined;
       this.report({
-        path: joinPath(at, key),
+        path: joinPath(at, shorten(key, MAX_KEY_CHARS)),
         problem: "is not a known key",
         fix: suggestion ? `did you mean \`${suggestion}\`?` : `remove it; known keys here: ${known.join(", ")}`,
       });
@@ -397,7 +318,7 @@ class Walker {
 
   private checkString(field: StringField, given: string, at: string, source: Source): string | undefined {
     const value = field.normalise ? field.normalise(given) : given;
-    const problemCount = this.problems.length;
+    const problemCount = this.found;
     if (value.trim() === "") {
       const forDefault = source.kind === "env" ? "unset the variable for the default" : "remove the key for the default";
       this.report({ path: at, value: given, problem: "is empty", fix: field.default !== undefined ? `${forDefault}, or give a value` : "give a value" });
@@ -430,7 +351,7 @@ class Walker {
         this.report({ path: at, value: given, problem: `${problem}${counted}`, fix: rule.fix, rule: rule.rule });
       }
     }
-    if (this.problems.length > problemCount) return undefined;
+    if (this.found > problemCount) return undefined;
     this.values.push({ path: at, value, source });
     return value;
   }
