@@ -35,9 +35,28 @@ export function synthApp(raw: unknown = {}, env: Record<string, string> = {}): S
  * `recursive`, so two workers sharing one could race.
  */
 function workerOutdir(): string {
-  const outdir = path.join(os.tmpdir(), `aks-wi-test-synth-${process.env.JEST_WORKER_ID ?? process.pid}`);
-  fs.mkdirSync(path.join(outdir, "stacks"), { recursive: true });
-  return outdir;
+  if (outdirOfThisProcess === undefined) {
+    // Named by process, not by jest's worker number: two jest runs at once (two checkouts, or a developer's
+    // and CI's) have workers with the same numbers, and would read each other's files.
+    outdirOfThisProcess = fs.mkdtempSync(path.join(os.tmpdir(), `aks-wi-test-synth-${process.pid}-`));
+    // jest ends its workers without an exit event, so each worker removes those of processes gone.
+    for (const entry of fs.readdirSync(os.tmpdir())) {
+      const pid = Number(/^aks-wi-test-synth-(\d+)-/.exec(entry)?.[1]);
+      if (pid && !isAlive(pid)) fs.rmSync(path.join(os.tmpdir(), entry), { recursive: true, force: true });
+    }
+  }
+  fs.mkdirSync(path.join(outdirOfThisProcess, "stacks"), { recursive: true });
+  return outdirOfThisProcess;
+}
+let outdirOfThisProcess: string | undefined;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** An app for tests that only render (Testing.synth); Testing.app() would make a directory per call and leave it. */
