@@ -333,9 +333,22 @@ describe("workload identity rules", () => {
     expectPass("AKSWI_006", doc(SECRET, { value_wo: "${var.keyvault_secret_value}" }));
     expectPass("AKSWI_006", doc(SECRET, { value_wo: '${var.keyvault_additional_secret_values["db-password"]}' }));
     expectPass("AKSWI_006", doc(SECRET, { value: '${lookup(var.values, "db-password")}' }));
-    // Optional, for plans without the secret: empty while absent.
-    expectPass("AKSWI_006", doc(SECRET, { value_wo: '${var.keyvault_secret_value == null ? "" : var.keyvault_secret_value}' }));
-    expectPass("AKSWI_006", doc(SECRET, { value_wo: '${var.values == null ? "" : lookup(var.values, "db-password", "")}' }));
+    // Optional, for plans without the secret: empty while absent, beside the precondition that stops an apply without it.
+    const optional = '${var.keyvault_secret_value == null ? "" : var.keyvault_secret_value}';
+    const guard = (value: string) => ({ lifecycle: { precondition: [{ condition: `\${(try(length(${value.slice(2, -1)}) > 0, false)) || timestamp() == ""}`, error_message: "set it" }] } });
+    expectPass("AKSWI_006", doc(SECRET, { value_wo: optional, ...guard(optional) }));
+    const keyed = '${var.values == null ? "" : lookup(var.values, "db-password", "")}';
+    expectPass("AKSWI_006", doc(SECRET, { value_wo: keyed, ...guard(keyed) }));
+  });
+  test("AKSWI_006 fails for an optional value without the precondition that stops an apply writing it empty (found by an attack)", () => {
+    const optional = '${var.keyvault_secret_value == null ? "" : var.keyvault_secret_value}';
+    const found = "value_wo is empty while its variable is absent, and no precondition stops an apply without it (RbacKeyVault's valueSupplied writes one)";
+    expect(run("AKSWI_006", doc(SECRET, { value_wo: optional })).findings.map((f) => f.found)).toEqual([found]);
+    // A precondition on another value, or one that does not stop the apply, is not the guard.
+    const otherGuard = { lifecycle: { precondition: [{ condition: '${(try(length(var.other == null ? "" : var.other) > 0, false)) || timestamp() == ""}' }] } };
+    expect(run("AKSWI_006", doc(SECRET, { value_wo: optional, ...otherGuard })).findings.map((f) => f.found)).toEqual([found]);
+    const alwaysTrue = { lifecycle: { precondition: [{ condition: "${true}" }] } };
+    expect(run("AKSWI_006", doc(SECRET, { value_wo: optional, ...alwaysTrue })).findings.map((f) => f.found)).toEqual([found]);
   });
   test.each([
     ['${var.keyvault_secret_value == null ? "Hello!" : var.keyvault_secret_value}'],

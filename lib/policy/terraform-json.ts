@@ -121,11 +121,25 @@ export function resolves(reference: Reference, document: TerraformDocument): boo
  */
 const NAME = String.raw`var\.[A-Za-z_][A-Za-z0-9_-]*`;
 const KEY = String.raw`"[^"$%\\]*"`;
+const OPTIONAL_VARIABLE_VALUE = new RegExp(String.raw`^\$\{(${NAME}) == null \? "" : (?:\1|lookup\(\1, *${KEY}, *""\))\}$`);
 const VARIABLE_VALUE = [
   new RegExp(String.raw`^\$\{${NAME}(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[${KEY}\])?\}$`),
   new RegExp(String.raw`^\$\{lookup\(${NAME}, *${KEY}\)\}$`),
-  new RegExp(String.raw`^\$\{(${NAME}) == null \? "" : (?:\1|lookup\(\1, *${KEY}, *""\))\}$`),
+  OPTIONAL_VARIABLE_VALUE,
 ];
+
+/** An optional variable's value: empty while absent, so only safe beside a check that stops an apply without it. */
+export function isOptionalVariableValue(value: unknown): value is string {
+  return typeof value === "string" && OPTIONAL_VARIABLE_VALUE.test(value);
+}
+
+/**
+ * The precondition RbacKeyVault writes beside an optional value: deferred while planning by
+ * `timestamp()`, false at apply while the value is absent or empty.
+ */
+export function missingValueGuard(value: string): string {
+  return `\${(try(length(${value.slice(2, -1)}) > 0, false)) || timestamp() == ""}`;
+}
 
 export function isVariableValue(value: unknown): boolean {
   return typeof value === "string" && VARIABLE_VALUE.some((pattern) => pattern.test(value));

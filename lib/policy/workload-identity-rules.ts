@@ -1,4 +1,4 @@
-import { block, blocks, fail, failOrUnknown, isExpression, isVariableValue, pass, referenceOf, resolves, show, unknown } from "./terraform-json";
+import { block, blocks, fail, failOrUnknown, isExpression, isOptionalVariableValue, isVariableValue, missingValueGuard, pass, referenceOf, resolves, show, unknown } from "./terraform-json";
 import { PolicyRule, TerraformResource, Verdict } from "./types";
 
 /** This project's rules (AKSWI_*): what workload identity needs to be safe, beyond the public rule sets. */
@@ -203,6 +203,13 @@ export const WORKLOAD_IDENTITY_RULES: readonly PolicyRule[] = [
       const broken = (["value", "value_wo"] as const)
         .filter((attribute) => r.body[attribute] !== undefined && !isVariableValue(r.body[attribute]))
         .map((attribute) => `${attribute} is ${isExpression(r.body[attribute]) ? "an expression other than an input variable" : "a literal"}`);
+      // Empty while the variable is absent: without the guard an apply would write "" as the secret.
+      const conditions = blocks(block(r.body, "lifecycle"), "precondition").map((p) => p.condition);
+      (["value", "value_wo"] as const)
+        .filter((attribute) => isOptionalVariableValue(r.body[attribute]) && !conditions.includes(missingValueGuard(r.body[attribute] as string)))
+        .forEach((attribute) =>
+          broken.push(`${attribute} is empty while its variable is absent, and no precondition stops an apply without it (RbacKeyVault's valueSupplied writes one)`),
+        );
       return broken.length === 0 ? pass : fail(broken.join("; "));
     },
   },
