@@ -3,7 +3,9 @@ import * as path from "path";
 import fc from "fast-check";
 import MarkdownIt from "markdown-it";
 import { visible } from "../lib/private/visible-text";
-import { PlanJson, renderPlanReview, reviewPlan } from "../lib/review/plan-review";
+import { naturalCompare } from "../lib/review/plan-address";
+import { PlanJson, reviewPlan } from "../lib/review/plan-review";
+import { renderPlanReview, REVIEW_MARKER } from "../lib/review/render-plan-review";
 
 // Whoever opens a pull request writes every name, id and value in its plan, and the review of that
 // plan is rendered by GitHub. Real plans with every such string replaced by hostile text must give a
@@ -153,8 +155,9 @@ function load(name: string): { [key: string]: Json } {
  * Replaces every string the plan's author chooses: values, resource names in addresses and in the
  * configuration's references, and the names of attributes the review does not interpret. The n-th
  * distinct string becomes `replacement(n)`, one to one, so equal values stay equal and different
- * ones different. Resource and attribute names keep a fixed-width number in front, so that rows sort
- * in the same order whatever the strings; resource names lose `.` and `[`, which Terraform does
+ * ones different. Resource and attribute names keep a fixed-width number and an `x` in front, so that
+ * rows sort in the same order whatever the strings (the `x` ends the number, which the review's natural
+ * order compares as a number); resource names lose `.` and `[`, which Terraform does
  * not allow in them and which would stop the review from following references.
  */
 class Substitution {
@@ -204,13 +207,13 @@ class Substitution {
 
   private name(original: string): string {
     const n = this.index(this.names, original);
-    return `r${pad(n)}${resourceName(this.replacement(n))}`;
+    return `r${pad(n)}x${resourceName(this.replacement(n))}`;
   }
 
   private key(original: string): string {
     if (READ_ATTRIBUTES.has(original)) return original;
     const n = this.index(this.keys, original);
-    return `a${pad(n)}${this.replacement(n)}`;
+    return `a${pad(n)}x${this.replacement(n)}`;
   }
 
   private index(map: Map<string, number>, original: string): number {
@@ -259,6 +262,16 @@ function benign(n: number): string {
   return `v${pad(n)}`;
 }
 
+/**
+ * The review without its first line, the hidden marker by which the workflow finds its comment: the
+ * one HTML the review writes, and always the same line. Anything else that parses as HTML is a failure.
+ */
+function body(review: string): string {
+  expect(review.startsWith(`${REVIEW_MARKER}\n`)).toBe(true);
+  expect(review.indexOf(REVIEW_MARKER, 1)).toBe(-1);
+  return review.slice(REVIEW_MARKER.length + 1);
+}
+
 /** Every token, with the inline ones' children after them, as type, tag, depth and (for text and code) content. */
 function flatten(tokens: Token[]): { type: string; tag: string; level: number; content?: string }[] {
   return tokens.flatMap((t) => [
@@ -305,7 +318,7 @@ function structure(tokens: Token[]): Structure {
 
 /** The list items of a section, each as the contents of its code spans. */
 function listItemCode(tokens: Token[], heading: string): string[][] {
-  const start = tokens.findIndex((t, i) => t.type === "heading_open" && tokens[i + 1].content === heading);
+  const start = tokens.findIndex((t, i) => t.type === "heading_open" && tokens[i + 1].content.startsWith(`${heading} (`));
   const items: string[][] = [];
   for (let i = start + 1; i < tokens.length && tokens[i].type !== "heading_open"; i++) {
     if (tokens[i].type === "list_item_open") items.push([]);
@@ -324,17 +337,20 @@ function asMarkdownItReads(shown: string): string {
   return /^ {3,}$/.test(shown) ? shown.slice(1, -1) : shown;
 }
 
-/** Where the review lists a role assignment: creates, then replacements, then destroys; updates, reads and no-ops not at all. */
-const GRANT_ORDER = ["create", "delete,create", "create,delete", "delete"];
+/** Where the review lists a role assignment: creates, updates, replacements (either order), destroys, forgets; reads and no-ops not at all. */
+const GRANT_ORDER = ["create", "update", "delete,create", "create,delete", "delete", "forget"];
 
 /** The role assignments the review lists, in its order, as the side it reads says them. */
 function grants(plan: PlanJson): Record<"role" | "principal" | "scope", string | undefined>[] {
-  const rank = (actions: readonly string[]) => Math.min(GRANT_ORDER.indexOf(actions.join()), 2);
+  const rank = (actions: readonly string[]) => {
+    const i = GRANT_ORDER.indexOf(actions.join());
+    return i === 3 ? 2 : i;
+  };
   return (plan.resource_changes ?? [])
     .filter((rc) => rc.type === "azurerm_role_assignment" && GRANT_ORDER.includes(rc.change.actions.join()))
-    .sort((a, b) => rank(a.change.actions) - rank(b.change.actions) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0))
+    .sort((a, b) => rank(a.change.actions) - rank(b.change.actions) || naturalCompare(a.address, b.address))
     .map((rc) => {
-      const side = (rc.change.actions.includes("create") ? rc.change.after : rc.change.before) as Record<string, string | undefined>;
+      const side = (rc.change.actions.includes("create") || rc.change.actions.includes("update") ? rc.change.after : rc.change.before) as Record<string, string | undefined>;
       return { role: side.role_definition_name, principal: side.principal_id, scope: side.scope };
     });
 }
@@ -345,7 +361,7 @@ describe("plan review of hostile plans (property)", () => {
       const plan = load(name);
       const substitution = new Substitution(benign);
       const benignPlan = substitution.plan(plan);
-      const tokens = md.parse(renderPlanReview(reviewPlan(benignPlan)), {});
+      const tokens = md.parse(body(renderPlanReview(reviewPlan(benignPlan))), {});
       const access = listItemCode(tokens, "Access changes");
       return [name, { plan, count: substitution.size, tokens, structure: structure(tokens), flat: flatten(tokens), access, grants: grants(benignPlan) }];
     }),
@@ -353,13 +369,14 @@ describe("plan review of hostile plans (property)", () => {
 
   test("the benign reviews have the structure the hostile ones are held to, and show the benign strings", () => {
     expect(baselines.get("vault-renamed")!.structure).toEqual({
-      headings: ["h2 Terraform plan review", "h3 Risks (1)", "h3 Changes", "h3 Access changes", "h3 Federated credentials"],
+      headings: ["h2 Terraform plan review", "h3 Risks (1)", "h3 Access changes (3)", "h3 Federated credentials (0)", "h3 Changes (8)"],
       sections: {
-        "Terraform plan review": { listItems: 0, paragraphs: 0, rows: [] },
+        // The Terraform version and the counts.
+        "Terraform plan review": { listItems: 0, paragraphs: 2, rows: [] },
         "Risks (1)": { listItems: 1, paragraphs: 1, rows: [] },
-        Changes: { listItems: 0, paragraphs: 1, rows: [4, 4, 4, 4, 4, 4, 4, 4, 4] },
-        "Access changes": { listItems: 3, paragraphs: 3, rows: [] },
-        "Federated credentials": { listItems: 0, paragraphs: 1, rows: [] },
+        "Access changes (3)": { listItems: 3, paragraphs: 3, rows: [] },
+        "Federated credentials (0)": { listItems: 0, paragraphs: 1, rows: [] },
+        "Changes (8)": { listItems: 0, paragraphs: 0, rows: [5, 5, 5, 5, 5, 5, 5, 5, 5] },
       },
       forbidden: [],
     });
@@ -368,8 +385,13 @@ describe("plan review of hostile plans (property)", () => {
       expect({ name, grants: baseline.access.length }).toEqual({ name, grants: baseline.grants.length });
       baseline.grants.forEach((grant, i) => expect(baseline.access[i]).toContain(grant.role));
     }
-    // The added grant shows its principal and scope as they are: principal `v…` → role `v…` → scope `v…`.
-    expect(baselines.get("create-all")!.access[2]).toEqual([expect.stringMatching(/^v\d{3}$/), expect.stringMatching(/^v\d{3}$/), expect.stringMatching(/^v\d{3}$/)]);
+    // The added grant shows its principal and scope as they are: principal `v…` → role `v…` → scope `v…` — its address.
+    expect(baselines.get("create-all")!.access[2]).toEqual([
+      expect.stringMatching(/^v\d{3}$/),
+      expect.stringMatching(/^v\d{3}$/),
+      expect.stringMatching(/^v\d{3}$/),
+      expect.stringMatching(/^azurerm_role_assignment\.r\d{3}xv\d{3}$/),
+    ]);
   });
 
   test(`${RUNS} plans with hostile names, roles, principals, scopes, subjects, issuers, addresses and attributes review like benign ones`, () => {
@@ -382,7 +404,7 @@ describe("plan review of hostile plans (property)", () => {
       fc.property(hostilePlan, ({ name, strings }) => {
         const baseline = baselines.get(name)!;
         const plan = new Substitution((n) => strings[n]).plan(baseline.plan);
-        const tokens = md.parse(renderPlanReview(reviewPlan(plan)), {});
+        const tokens = md.parse(body(renderPlanReview(reviewPlan(plan))), {});
 
         // Same headings, list items, paragraphs, table rows and cells; no HTML, link, image, fence or code block.
         expect(structure(tokens)).toEqual(baseline.structure);
@@ -403,7 +425,7 @@ describe("plan review of hostile plans (property)", () => {
 
         // Token for token the benign review, with each code span showing the hostile strings in place of the benign ones.
         const shown = (content: string) =>
-          content.replace(/(r\d{3})?v(\d{3})/g, (_, name: string | undefined, n: string) => (name ?? "") + visible(name ? resourceName(strings[Number(n)]) : strings[Number(n)]));
+          content.replace(/(r\d{3}x)?v(\d{3})/g, (_, name: string | undefined, n: string) => (name ?? "") + visible(name ? resourceName(strings[Number(n)]) : strings[Number(n)]));
         const swapped = baseline.flat.map((t) => (t.type === "code_inline" ? { ...t, content: asMarkdownItReads(shown(t.content!)) } : t));
         const actual = flatten(tokens);
         // toEqual only for its diff: on a thousand tokens it would take most of the run's time.

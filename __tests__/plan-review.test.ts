@@ -2,106 +2,82 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PlanFormatError, PlanJson, PlanResourceChange, renderPlanReview, reviewPlan } from "../lib/review/plan-review";
+import { PlanFormatError, reviewPlan } from "../lib/review/plan-review";
 import { EXIT_ERROR, EXIT_OK, EXIT_RISK, PLAN_REVIEW_USAGE, runPlanReview } from "../lib/review/run-plan-review";
 import { builtCommand } from "./app-process";
-
-// The fixtures are real plans of this app made with Terraform and the offline stand-in providers,
-// stripped to what the review reads: fixtures/plans/README.md says how, generate.js does it.
-const FIXTURES = path.join(__dirname, "fixtures", "plans");
-
-type Mutable<T> = { -readonly [K in keyof T]: Mutable<T[K]> };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyChange = Mutable<PlanResourceChange> & { change: { before: any; after: any; after_unknown: any; before_sensitive: any; after_sensitive: any } };
-
-function fixture(name: string): Mutable<PlanJson> {
-  return JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), "utf8"));
-}
-
-function markdown(plan: unknown): string {
-  return renderPlanReview(reviewPlan(plan));
-}
-
-/** The non-empty lines of the `### <heading>…` section, without the heading. */
-function section(text: string, heading: string): string[] {
-  const lines = text.split("\n");
-  const start = lines.findIndex((line) => line.startsWith(`### ${heading}`));
-  if (start < 0) throw new Error(`no section ${heading} in:\n${text}`);
-  const end = lines.findIndex((line, i) => i > start && line.startsWith("### "));
-  return lines.slice(start + 1, end < 0 ? undefined : end).filter((line) => line !== "");
-}
-
-function resource(plan: Mutable<PlanJson>, address: string): AnyChange {
-  const found = plan.resource_changes?.find((rc) => rc.address === address);
-  if (!found) throw new Error(`no ${address} in the fixture`);
-  return found as AnyChange;
-}
+import { AnyChange, FIXTURES, fixture, header, headings, markdown, Mutable, resource, section } from "./plan-review-fixtures";
+import { PlanJson } from "../lib/review/plan-review";
 
 const CLUSTER = "azurerm_kubernetes_cluster.Cluster_3DA9CCBA";
 const VAULT = "azurerm_key_vault.KeyVault_DE550064";
 const SECRET = "azurerm_key_vault_secret.KeyVault_Secret_A88093D0";
-const CREDENTIAL = "azurerm_federated_identity_credential.Workload-myIdentity_Credential-default-workload-identity-sasuffix_F6C5B10D";
+const CREDENTIAL = "azurerm_federated_identity_credential.Identities_myidentitysuffix_Credential-myfedidentitysuffix_12EE3A9E";
+const USER_GRANT = "azurerm_role_assignment.KeyVault_SecretsUser-myidentitysuffix_E29F046F";
 const OFFICER = "azurerm_role_assignment.KeyVault_DeployerSecretsOfficer_36077D00";
 const ISSUER_URL = "https://oidc-issuer-url.offline.invalid/86a97eae4196/";
 
-const NO_ACCESS_CHANGES = ["No role assignments are created, replaced or destroyed."];
+const NO_ACCESS_CHANGES = ["No role assignments change."];
 const NO_FEDERATION_CHANGES = ["No federated identity credentials change."];
+
+const DEPLOYER_GRANT_ADDRESS = "`azurerm_role_assignment.KeyVault_DeployerSecretsOfficer_36077D00`";
+const USER_GRANT_ADDRESS = `\`${USER_GRANT}\``;
+const CREDENTIAL_ADDRESS = `\`${CREDENTIAL}\``;
+const TABLE_HEAD = ["| Action | Resource | Name | Changed attributes | Notes |", "| --- | --- | --- | --- | --- |"];
 
 describe("plan review of real plans", () => {
   test("(a) creating everything: counts, the grants with names from the plan, the federation, no risks", () => {
     const plan = fixture("create-all");
     const text = markdown(plan);
-    expect(text.split("\n").filter((line) => line.startsWith("#"))).toEqual([
+    expect(text.split("\n").slice(0, 2)).toEqual(["<!-- aks-wi-plan-review -->", "## Terraform plan review"]);
+    expect(headings(text)).toEqual([
       "## Terraform plan review",
       "### Risks (0)",
-      "### Changes",
-      "### Access changes",
-      "### Federated credentials",
+      "### Access changes (2)",
+      "### Federated credentials (1)",
+      "### Changes (13)",
     ]);
+    expect(header(text)).toEqual(["Terraform `1.11.4`", "Plan: 13 to create, 0 to update, 0 to replace, 0 to destroy."]);
     expect(section(text, "Risks")).toEqual(["No risks found."]);
-    expect(section(text, "Changes")[0]).toBe("Plan: 13 to create, 0 to update, 0 to replace, 0 to destroy.");
     expect(section(text, "Access changes")).toEqual([
-      "- create: the deploying principal → `Key Vault Secrets Officer` → key vault `kv-workload-idabc123`",
-      "- create: managed identity `myIdentityabc123` → `Key Vault Secrets User` → key vault `kv-workload-idabc123`",
+      `- create: the deploying principal → \`Key Vault Secrets Officer\` → key vault \`kv-workload-idabc123\` — ${DEPLOYER_GRANT_ADDRESS}`,
+      `- create: managed identity \`myIdentityabc123\` (\`ServicePrincipal\`) → \`Key Vault Secrets User\` → key vault \`kv-workload-idabc123\` — ${USER_GRANT_ADDRESS}`,
     ]);
     expect(section(text, "Federated credentials")).toEqual([
-      "- create: managed identity `myIdentityabc123` ← OIDC issuer of cluster `myAKSClusterabc123` + `system:serviceaccount:default:workload-identity-saabc123`, credential `myFedIdentityabc123`",
+      `- create: managed identity \`myIdentityabc123\` ← OIDC issuer of cluster \`myAKSClusterabc123\` + \`system:serviceaccount:default:workload-identity-saabc123\`, credential \`myFedIdentityabc123\` — ${CREDENTIAL_ADDRESS}`,
     ]);
-    expect(reviewPlan(plan).counts).toEqual({ create: 13, update: 0, replace: 0, destroy: 0 });
+    expect(section(text, "Changes").slice(0, 4)).toEqual([...TABLE_HEAD, `| create | ${CREDENTIAL_ADDRESS} | \`myFedIdentityabc123\` |  |  |`, `| create | \`${VAULT}\` | \`kv-workload-idabc123\` |  |  |`]);
+    expect(reviewPlan(plan).counts).toEqual({ create: 13, update: 0, replace: 0, destroy: 0, forget: 0, import: 0, move: 0, read: 0, deferred: 0 });
   });
 
   test("(a) creating with a random suffix: names as configured, a grant on one secret", () => {
     const text = markdown(fixture("create-random-suffix"));
     expect(section(text, "Risks")).toEqual(["No risks found."]);
     expect(section(text, "Access changes")).toEqual([
-      "- create: the deploying principal → `Key Vault Secrets Officer` → key vault `kv-workload-id${random_id.Suffix.hex}`",
-      "- create: managed identity `id-team-a-${random_id.Suffix.hex}` → `Key Vault Secrets User` → secret `my-secret${random_id.Suffix.hex}` in key vault `kv-workload-id${random_id.Suffix.hex}`",
+      `- create: the deploying principal → \`Key Vault Secrets Officer\` → key vault \`kv-workload-id\${random_id.Suffix.hex}\` — ${DEPLOYER_GRANT_ADDRESS}`,
+      "- create: managed identity `id-team-a-${random_id.Suffix.hex}` (`ServicePrincipal`) → `Key Vault Secrets User` → secret `my-secret${random_id.Suffix.hex}` in key vault `kv-workload-id${random_id.Suffix.hex}` — `azurerm_role_assignment.KeyVault_SecretUser-id-team-a-suffix-my-secretsuffix_85A813B6`",
     ]);
     expect(section(text, "Federated credentials")).toEqual([
-      "- create: managed identity `id-team-a-${random_id.Suffix.hex}` ← OIDC issuer of cluster `myAKSCluster${random_id.Suffix.hex}` + `system:serviceaccount:team-a:app`, credential `fic-team-a-app`",
+      "- create: managed identity `id-team-a-${random_id.Suffix.hex}` ← OIDC issuer of cluster `myAKSCluster${random_id.Suffix.hex}` + `system:serviceaccount:team-a:app`, credential `fic-team-a-app` — `azurerm_federated_identity_credential.Identities_id-team-a-suffix_Credential-fic-team-a-app_4976F35A`",
     ]);
   });
 
-  test("(b) moving a workload to another namespace: the old credential goes, and its pods lose access", () => {
+  test("(b) moving a workload to another namespace: the credential's subject changes, and pods under the old one lose access", () => {
     const text = markdown(fixture("namespace-changed"));
     expect(section(text, "Risks")).toEqual([
-      "- **Federated credential destroyed.** Credential `myFedIdentityabc123` of managed identity `myIdentityabc123` is deleted: pods running as `system:serviceaccount:default:workload-identity-saabc123` lose access to Azure.",
+      "- **Federated credential changed.** Credential `myFedIdentityabc123` of managed identity `myIdentityabc123` changes its subject from `system:serviceaccount:default:workload-identity-saabc123` to `system:serviceaccount:apps:workload-identity-saabc123`: pods running as `system:serviceaccount:default:workload-identity-saabc123` lose access to Azure.",
     ]);
     expect(section(text, "Access changes")).toEqual(NO_ACCESS_CHANGES);
     expect(section(text, "Federated credentials")).toEqual([
-      "- create: managed identity `myIdentityabc123` ← OIDC issuer of cluster `myAKSClusterabc123` + `system:serviceaccount:apps:workload-identity-saabc123`, credential `myFedIdentityabc123`",
-      "- destroy: managed identity `myIdentityabc123` ← OIDC issuer of cluster `myAKSClusterabc123` + `system:serviceaccount:default:workload-identity-saabc123`, credential `myFedIdentityabc123`",
+      `- update: managed identity \`myIdentityabc123\` ← OIDC issuer of cluster \`myAKSClusterabc123\` + \`system:serviceaccount:apps:workload-identity-saabc123\`, credential \`myFedIdentityabc123\` (was: managed identity \`myIdentityabc123\` ← OIDC issuer of cluster \`myAKSClusterabc123\` + \`system:serviceaccount:default:workload-identity-saabc123\`) — ${CREDENTIAL_ADDRESS}`,
     ]);
+    expect(header(text)).toEqual(["Terraform `1.11.4`", "Plan: 2 to create, 1 to update, 1 to replace, 1 to destroy."]);
     expect(section(text, "Changes")).toEqual([
-      "Plan: 3 to create, 0 to update, 1 to replace, 2 to destroy.",
-      "| Action | Resource | Name | Changed attributes |",
-      "| --- | --- | --- | --- |",
-      "| create | `azurerm_federated_identity_credential.Workload-myIdentity_Credential-apps-workload-identity-sasuffix_7C04CEC2` | `myFedIdentityabc123` |  |",
-      "| create | `kubernetes_namespace_v1.Namespace-apps` | `apps` |  |",
-      "| create | `kubernetes_service_account_v1.Workload-myIdentity_ServiceAccount-apps-workload-identity-sasuffix_43F7F69F` | `workload-identity-saabc123` |  |",
-      "| replace | `kubernetes_pod_v1.VerificationPod_48C43655` | `sample-workload-identity-key-vault` | `metadata` (forces replacement) |",
-      `| destroy | \`${CREDENTIAL}\` | \`myFedIdentityabc123\` |  |`,
-      "| destroy | `kubernetes_service_account_v1.Workload-myIdentity_ServiceAccount-default-workload-identity-sasuffix_27272C11` | `workload-identity-saabc123` |  |",
+      ...TABLE_HEAD,
+      "| create | `kubernetes_namespace_v1.Namespaces_apps_AB96E845` | `apps` |  |  |",
+      "| create | `kubernetes_service_account_v1.ServiceAccounts_apps_workload-identity-sasuffix_AFB83E8D` | `workload-identity-saabc123` |  |  |",
+      `| update | ${CREDENTIAL_ADDRESS} | \`myFedIdentityabc123\` | \`subject\` |  |`,
+      "| replace | `kubernetes_pod_v1.VerificationPod_48C43655` | `sample-workload-identity-key-vault` | `id` (forces replacement), `metadata` (forces replacement) | destroy, then create; cannot be updated in place |",
+      "| destroy | `kubernetes_service_account_v1.ServiceAccounts_default_workload-identity-sasuffix_7060CFDA` | `workload-identity-saabc123` |  | not in the configuration |",
     ]);
   });
 
@@ -112,42 +88,42 @@ describe("plan review of real plans", () => {
     ]);
     expect(section(text, "Access changes")).toEqual(NO_ACCESS_CHANGES);
     expect(section(text, "Federated credentials")).toEqual(NO_FEDERATION_CHANGES);
-    expect(section(text, "Changes")).toContain(`| update | \`${CLUSTER}\` | \`myAKSClusterabc123\` | \`workload_identity_enabled\` |`);
+    expect(section(text, "Changes")).toContain(`| update | \`${CLUSTER}\` | \`myAKSClusterabc123\` | \`workload_identity_enabled\` |  |`);
   });
 
   test("(d) renaming the vault replaces it, keeps the old name reserved, and moves both grants", () => {
     const text = markdown(fixture("vault-renamed"));
     expect(section(text, "Risks")).toEqual([
-      "- **Key vault replaced.** Key vault `kv-workload-idabc123` is replaced by `kv-renamedabc123`: the old vault is deleted with its secrets, and purge protection keeps its name reserved for up to the soft-delete retention period (90 days by default), so `kv-workload-idabc123` cannot be reused until then.",
+      "- **Key vault replaced.** Key vault `kv-workload-idabc123` is replaced by `kv-renamedabc123`: the old vault is deleted with its secrets, and purge protection keeps its name reserved for up to 90 days, so `kv-workload-idabc123` cannot be reused until then.",
     ]);
     expect(section(text, "Access changes")).toEqual([
-      "- replace: the deploying principal → `Key Vault Secrets Officer` → key vault `kv-renamedabc123` (was: the deploying principal → `Key Vault Secrets Officer` → key vault `kv-workload-idabc123`)",
-      "- replace: managed identity `myIdentityabc123` → `Key Vault Secrets User` → key vault `kv-renamedabc123` (was: managed identity `myIdentityabc123` → `Key Vault Secrets User` → key vault `kv-workload-idabc123`)",
+      `- replace: the deploying principal → \`Key Vault Secrets Officer\` → key vault \`kv-renamedabc123\`, was the deploying principal → \`Key Vault Secrets Officer\` → key vault \`kv-workload-idabc123\` — ${DEPLOYER_GRANT_ADDRESS}`,
+      `- replace: managed identity \`myIdentityabc123\` (\`ServicePrincipal\`) → \`Key Vault Secrets User\` → key vault \`kv-renamedabc123\`, was managed identity \`myIdentityabc123\` (\`ServicePrincipal\`) → \`Key Vault Secrets User\` → key vault \`kv-workload-idabc123\` — ${USER_GRANT_ADDRESS}`,
     ]);
     expect(section(text, "Federated credentials")).toEqual(NO_FEDERATION_CHANGES);
+    expect(header(text)[1]).toBe("Plan: 0 to create, 1 to update, 6 to replace, 0 to destroy.");
     const changes = section(text, "Changes");
-    expect(changes[0]).toBe("Plan: 0 to create, 2 to update, 5 to replace, 0 to destroy.");
-    expect(changes).toContain(`| replace | \`${VAULT}\` | \`kv-renamedabc123\` (was \`kv-workload-idabc123\`) | \`name\` (forces replacement) |`);
-    expect(changes).toContain(`| replace | \`${OFFICER}\` |  | \`scope\` (forces replacement) |`);
-    expect(changes).toContain("| replace | `kubernetes_pod_v1.VerificationPod_48C43655` | `sample-workload-identity-key-vault` | `replace_triggered_by` |");
+    expect(changes).toContain(`| replace | \`${VAULT}\` | \`kv-renamedabc123\` (was \`kv-workload-idabc123\`) | \`id\` (forces replacement), \`name\` (forces replacement) | destroy, then create; cannot be updated in place |`);
+    expect(changes).toContain(`| replace | \`${OFFICER}\` |  | \`id\` (forces replacement), \`scope\` (forces replacement) | destroy, then create; cannot be updated in place |`);
+    expect(changes).toContain("| replace | `kubernetes_pod_v1.VerificationPod_48C43655` | `sample-workload-identity-key-vault` |  | destroy, then create; `replace_triggered_by` |");
   });
 
   test("(e) destroying the stack: vault, cluster and credential risks, every grant and federation removed", () => {
     const plan = fixture("destroy");
     const text = markdown(plan);
     expect(section(text, "Risks")).toEqual([
-      "- **Key vault destroyed.** Key vault `kv-workload-idabc123` is deleted with its secrets; purge protection keeps its name reserved for up to the soft-delete retention period (90 days by default), so `kv-workload-idabc123` cannot be reused until then.",
+      "- **Key vault destroyed.** Key vault `kv-workload-idabc123` is deleted with its secrets; purge protection keeps its name reserved for up to 90 days, so `kv-workload-idabc123` cannot be reused until then.",
       "- **Cluster destroyed.** Cluster `myAKSClusterabc123` is deleted with every workload on it.",
       "- **Federated credential destroyed.** Credential `myFedIdentityabc123` of managed identity `myIdentityabc123` is deleted: pods running as `system:serviceaccount:default:workload-identity-saabc123` lose access to Azure.",
     ]);
     expect(section(text, "Access changes")).toEqual([
-      "- destroy: the deploying principal → `Key Vault Secrets Officer` → key vault `kv-workload-idabc123`",
-      "- destroy: managed identity `myIdentityabc123` → `Key Vault Secrets User` → key vault `kv-workload-idabc123`",
+      `- destroy: the deploying principal → \`Key Vault Secrets Officer\` → key vault \`kv-workload-idabc123\` — ${DEPLOYER_GRANT_ADDRESS}`,
+      `- destroy: managed identity \`myIdentityabc123\` (\`ServicePrincipal\`) → \`Key Vault Secrets User\` → key vault \`kv-workload-idabc123\` — ${USER_GRANT_ADDRESS}`,
     ]);
     expect(section(text, "Federated credentials")).toEqual([
-      "- destroy: managed identity `myIdentityabc123` ← OIDC issuer of cluster `myAKSClusterabc123` + `system:serviceaccount:default:workload-identity-saabc123`, credential `myFedIdentityabc123`",
+      `- destroy: managed identity \`myIdentityabc123\` ← OIDC issuer of cluster \`myAKSClusterabc123\` + \`system:serviceaccount:default:workload-identity-saabc123\`, credential \`myFedIdentityabc123\` — ${CREDENTIAL_ADDRESS}`,
     ]);
-    expect(reviewPlan(plan).counts).toEqual({ create: 0, update: 0, replace: 0, destroy: 13 });
+    expect(reviewPlan(plan).counts).toMatchObject({ create: 0, update: 0, replace: 0, destroy: 13 });
   });
 
   test("a new secret version rewrites the secret", () => {
@@ -155,22 +131,22 @@ describe("plan review of real plans", () => {
     expect(section(text, "Risks")).toEqual([
       "- **Secret rewritten.** Secret `my-secretabc123` in key vault `kv-workload-idabc123` is written again (`value_wo_version` 1 → 2): its value becomes the one supplied to this apply, and workloads read that from then on.",
     ]);
-    expect(section(text, "Changes")).toEqual([
-      "Plan: 0 to create, 1 to update, 0 to replace, 0 to destroy.",
-      "| Action | Resource | Name | Changed attributes |",
-      "| --- | --- | --- | --- |",
-      `| update | \`${SECRET}\` | \`my-secretabc123\` | \`value_wo_version\` |`,
-    ]);
+    expect(section(text, "Changes")).toEqual([...TABLE_HEAD, `| update | \`${SECRET}\` | \`my-secretabc123\` | \`value_wo_version\` |  |`]);
     expect(section(text, "Access changes")).toEqual(NO_ACCESS_CHANGES);
   });
 
   test("risks come before everything else, and the review is the same whatever the order of the plan", () => {
     const plan = fixture("destroy");
     const text = markdown(plan);
-    expect(text.indexOf("### Risks")).toBeLessThan(text.indexOf("Plan: "));
     expect(text.indexOf("### Risks")).toBeLessThan(text.indexOf("### Access changes"));
+    expect(text.indexOf("### Access changes")).toBeLessThan(text.indexOf("### Changes"));
     plan.resource_changes?.reverse();
     expect(markdown(plan)).toBe(text);
+  });
+
+  test("names the commit and links the run when given them", () => {
+    const text = markdown(fixture("create-all"), { commit: "0123456789abcdef0123456789abcdef01234567", runUrl: "https://github.com/o/r/actions/runs/7" });
+    expect(header(text)[0]).toBe("Commit `0123456789abcdef0123456789abcdef01234567` · [workflow run](https://github.com/o/r/actions/runs/7) · Terraform `1.11.4`");
   });
 });
 
@@ -212,7 +188,7 @@ describe("risks from edited real plans", () => {
       "- **Federated credential changed.** Credential `myFedIdentityabc123` of managed identity `myIdentityabc123` changes its subject from `system:serviceaccount:default:workload-identity-saabc123` to `system:serviceaccount:apps:workload-identity-saabc123`: pods running as `system:serviceaccount:default:workload-identity-saabc123` lose access to Azure.",
     ]);
     expect(section(text, "Federated credentials")).toEqual([
-      "- update: managed identity `myIdentityabc123` ← OIDC issuer of cluster `myAKSClusterabc123` + `system:serviceaccount:apps:workload-identity-saabc123`, credential `myFedIdentityabc123` (was: managed identity `myIdentityabc123` ← OIDC issuer of cluster `myAKSClusterabc123` + `system:serviceaccount:default:workload-identity-saabc123`)",
+      "- update: managed identity `myIdentityabc123` ← OIDC issuer of cluster `myAKSClusterabc123` + `system:serviceaccount:apps:workload-identity-saabc123`, credential `myFedIdentityabc123` (was: managed identity `myIdentityabc123` ← OIDC issuer of cluster `myAKSClusterabc123` + `system:serviceaccount:default:workload-identity-saabc123`) — `azurerm_federated_identity_credential.Identities_myidentitysuffix_Credential-myfedidentitysuffix_12EE3A9E`",
     ]);
   });
 
@@ -252,7 +228,8 @@ describe("risks from edited real plans", () => {
     plan.resource_changes?.forEach((rc) => ((rc as AnyChange).change.actions = ["no-op"]));
     const text = markdown(plan);
     expect(section(text, "Risks")).toEqual(["No risks found."]);
-    expect(section(text, "Changes")).toEqual(["Plan: 0 to create, 0 to update, 0 to replace, 0 to destroy."]);
+    expect(section(text, "Changes")).toEqual(["No resources change."]);
+    expect(header(text)[1]).toBe("Plan: 0 to create, 0 to update, 0 to replace, 0 to destroy.");
     expect(section(text, "Access changes")).toEqual(NO_ACCESS_CHANGES);
     expect(section(text, "Federated credentials")).toEqual(NO_FEDERATION_CHANGES);
   });
@@ -280,9 +257,9 @@ describe("naming principals, scopes, identities, issuers and subjects", () => {
       ],
     };
     const text = markdown(plan);
-    expect(section(text, "Access changes")).toEqual(["- create: a principal known after apply → `Reader` → a scope known after apply"]);
+    expect(section(text, "Access changes")).toEqual(["- create: a principal known after apply → `Reader` → a scope known after apply — `azurerm_role_assignment.Loose`"]);
     expect(section(text, "Federated credentials")).toEqual([
-      "- create: an identity known after apply ← an issuer known after apply + a subject known after apply, credential `fic`",
+      "- create: an identity known after apply ← an issuer known after apply + a subject known after apply, credential `fic` — `azurerm_federated_identity_credential.Loose`",
     ]);
   });
 
@@ -306,10 +283,10 @@ describe("naming principals, scopes, identities, issuers and subjects", () => {
       })),
     };
     expect(section(markdown(plan), "Access changes")).toEqual([
-      "- destroy: principal `11111111-2222-3333-4444-555555555555` → role `4633458b` → cluster `aks-team`",
-      "- destroy: principal `11111111-2222-3333-4444-555555555555` → role `4633458b` → resource group `rg-team`",
-      "- destroy: principal `11111111-2222-3333-4444-555555555555` → role `4633458b` → secret `db-password` in key vault `kv-team`",
-      "- destroy: principal `11111111-2222-3333-4444-555555555555` → role `4633458b` → secret `api-key` in key vault `kv-team`",
+      "- destroy: principal `11111111-2222-3333-4444-555555555555` → role `4633458b` → cluster `aks-team` — `azurerm_role_assignment.Cluster`",
+      "- destroy: principal `11111111-2222-3333-4444-555555555555` → role `4633458b` → resource group `rg-team` — `azurerm_role_assignment.Group`",
+      "- destroy: principal `11111111-2222-3333-4444-555555555555` → role `4633458b` → secret `db-password` in key vault `kv-team` — `azurerm_role_assignment.Secret`",
+      "- destroy: principal `11111111-2222-3333-4444-555555555555` → role `4633458b` → secret `api-key` in key vault `kv-team` — `azurerm_role_assignment.Url`",
     ]);
   });
 
@@ -319,7 +296,7 @@ describe("naming principals, scopes, identities, issuers and subjects", () => {
     delete credential.change.after.subject;
     credential.change.after_unknown.subject = true;
     const expected = [
-      "- create: managed identity `myIdentityabc123` ← OIDC issuer of cluster `myAKSClusterabc123` + `system:serviceaccount:default:workload-identity-saabc123`, credential `myFedIdentityabc123`",
+      "- create: managed identity `myIdentityabc123` ← OIDC issuer of cluster `myAKSClusterabc123` + `system:serviceaccount:default:workload-identity-saabc123`, credential `myFedIdentityabc123` — `azurerm_federated_identity_credential.Identities_myidentitysuffix_Credential-myfedidentitysuffix_12EE3A9E`",
     ];
     expect(section(markdown(plan), "Federated credentials")).toEqual(expected);
 
@@ -336,7 +313,7 @@ describe("naming principals, scopes, identities, issuers and subjects", () => {
     };
     config.push({ address: "data.azurerm_kubernetes_cluster.Cluster", mode: "data", type: "azurerm_kubernetes_cluster", name: "Cluster", expressions: { name: { constant_value: "aks-platform" } } });
     expect(section(markdown(plan), "Federated credentials")).toEqual([
-      "- create: managed identity `myIdentityabc123` ← OIDC issuer of cluster `aks-platform` + `system:serviceaccount:default:workload-identity-saabc123`, credential `myFedIdentityabc123`",
+      "- create: managed identity `myIdentityabc123` ← OIDC issuer of cluster `aks-platform` + `system:serviceaccount:default:workload-identity-saabc123`, credential `myFedIdentityabc123` — `azurerm_federated_identity_credential.Identities_myidentitysuffix_Credential-myfedidentitysuffix_12EE3A9E`",
     ]);
   });
 });
@@ -362,11 +339,12 @@ describe("text from the plan is shown as text", () => {
       ],
     });
     expect(section(text, "Access changes")).toEqual([
-      "- create: principal `p-1` → `Reader\\n<!--` → resource group `rg`",
-      "- create: principal `p-2` → `Reader\\n~~~` → resource group `rg`",
-      "- create: principal `p-3` → `Owner` → subscription `0000`",
+      "- create: principal `p-1` → `Reader\\n<!--` → resource group `rg` — `azurerm_role_assignment.A`",
+      "- create: principal `p-2` → `Reader\\n~~~` → resource group `rg` — `azurerm_role_assignment.B`",
+      "- create: principal `p-3` → `Owner` → subscription `0000` — `azurerm_role_assignment.C`",
     ]);
-    expect(text.split("\n").filter((line) => line.startsWith("### "))).toEqual(["### Risks (0)", "### Changes", "### Access changes", "### Federated credentials"]);
+    // The Owner grant at subscription scope is the one risk.
+    expect(text.split("\n").filter((line) => line.startsWith("### "))).toEqual(["### Risks (1)", "### Access changes (3)", "### Federated credentials (0)", "### Changes (3)"]);
   });
 
   test("backticks, HTML, mentions and pipes stay inside their code spans and cells", () => {
@@ -388,10 +366,10 @@ describe("text from the plan is shown as text", () => {
         },
       ],
     });
-    expect(section(text, "Access changes")).toEqual(["- create: principal `` `p` `` → ``` x``@someone #1 <img src=x>`` ``` → scope `<details>`"]);
-    expect(section(text, "Changes")).toContain("| create | `azurerm_user_assigned_identity.Id` | `a\\|b\\n<!--` |  |");
+    expect(section(text, "Access changes")).toEqual(["- create: principal `` `p` `` → ``` x``@someone #1 <img src=x>`` ``` → scope `<details>` — `azurerm_role_assignment.A`"]);
+    expect(section(text, "Changes")).toContain("| create | `azurerm_user_assigned_identity.Id` | `a\\|b\\n<!--` |  |  |");
     expect(section(text, "Federated credentials")).toEqual([
-      "- create: identity `p` ← ``` https://e.invalid/ `` ``` + `system:serviceaccount:x\\n<!--`, credential `c`",
+      "- create: identity `p` ← ``` https://e.invalid/ `` ``` + `system:serviceaccount:x\\n<!--`, credential `c` — `azurerm_federated_identity_credential.C`",
     ]);
   });
 });
@@ -451,11 +429,12 @@ describe("sensitive values", () => {
   test("says what is sensitive instead", () => {
     const text = markdown(withMarkers("create-all"));
     expect(section(text, "Access changes")).toEqual([
-      "- create: a sensitive principal → `Key Vault Secrets Officer` → a sensitive scope",
-      "- create: a sensitive principal → `Key Vault Secrets User` → a sensitive scope",
+      "- create: a sensitive principal → `Key Vault Secrets Officer` → a sensitive scope — `azurerm_role_assignment.KeyVault_DeployerSecretsOfficer_36077D00`",
+      // The stack declares the principal's type, which is not sensitive.
+      `- create: a sensitive principal (\`ServicePrincipal\`) → \`Key Vault Secrets User\` → a sensitive scope — ${USER_GRANT_ADDRESS}`,
     ]);
     expect(section(text, "Federated credentials")).toEqual([
-      "- create: managed identity `azurerm_user_assigned_identity.Workload-myIdentity_343B13A4` ← a sensitive issuer + a sensitive subject, credential `myFedIdentityabc123`",
+      `- create: managed identity \`azurerm_user_assigned_identity.Identities_myidentitysuffix_Identity_FEAB3A16\` ← a sensitive issuer + a sensitive subject, credential \`myFedIdentityabc123\` — ${CREDENTIAL_ADDRESS}`,
     ]);
   });
 });
@@ -465,8 +444,9 @@ describe("input that is not a plan", () => {
     ["null", null, "not Terraform JSON output: expected an object with format_version (run `terraform show -json <planfile>`)"],
     ["an array", [], "not Terraform JSON output: expected an object with format_version (run `terraform show -json <planfile>`)"],
     ["state", { format_version: "1.0", values: {} }, "not a plan (no resource_changes or planned_values): run `terraform show -json <planfile>`, not on the state"],
-    ["a broken change", { format_version: "1.2", resource_changes: [{ address: "a.b", type: "a" }] }, "not a valid plan: resource_changes[0] lacks address, type or change.actions"],
-    ["changes that are not a list", { format_version: "1.2", planned_values: {}, resource_changes: {} }, "not a valid plan: resource_changes is not a list"],
+    ["a broken change", { format_version: "1.2", resource_changes: [{ address: "a.b", type: "a" }] }, "not a valid plan: resource_changes[0].change: expected an object, got nothing"],
+    ["changes that are not a list", { format_version: "1.2", planned_values: {}, resource_changes: {} }, "not a valid plan: resource_changes: expected a list, got an object"],
+    ["a format of another major version", { format_version: "2.0", planned_values: {} }, 'format_version "2.0" is not one this review reads: it reads format 1.x, which Terraform 1.0 and later write (run `terraform show -json <planfile>` with Terraform 1.x)'],
   ])("fails on %s", (_, input, message) => {
     expect(() => reviewPlan(input)).toThrow(new PlanFormatError(message));
   });

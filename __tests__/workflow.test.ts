@@ -113,7 +113,7 @@ describe(".github/workflows/terraform.yml", () => {
     });
 
     test("installs, tests, synthesizes, plans read-only, reviews and comments, in that order", () => {
-      const order = ["npm ci", "npm test", "npm run synth", "terraform init", "terraform plan", "terraform show -json", "npm run --silent plan-review", "gh pr comment"];
+      const order = ["npm ci", "npm test", "npm run synth", "terraform init", "terraform plan", "terraform show -json", "npm run --silent plan-review", "plan-review-comment post"];
       const positions = order.map((command) => runs(plan).indexOf(command));
       expect(positions.every((p) => p >= 0)).toBe(true);
       expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -254,7 +254,7 @@ describe(".github/workflows/terraform.yml", () => {
       expect(pins.get(action) ?? pin).toBe(pin);
       pins.set(action, pin);
     }
-    expect([...pins.keys()].sort()).toEqual(["actions/checkout", "actions/setup-node", "azure/login", "hashicorp/setup-terraform"]);
+    expect([...pins.keys()].sort()).toEqual(["actions/checkout", "actions/setup-node", "actions/upload-artifact", "azure/login", "hashicorp/setup-terraform"]);
     const page = fs.readFileSync(path.join(ROOT, "help", "ci-pipeline.md"), "utf8");
     for (const [action, pin] of pins) {
       const [sha, version] = pin.split(" ");

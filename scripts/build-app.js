@@ -33,6 +33,7 @@ const ENTRIES = {
   bench: "scripts/bench.ts",
   diagram: "scripts/diagram.ts",
   "plan-review": "scripts/plan-review.ts",
+  "plan-review-comment": "scripts/plan-review-comment.ts",
   verify: "scripts/verify.ts",
   policy: "scripts/policy.ts",
 };

@@ -15,11 +15,18 @@ const EMPTY = "(empty)";
 
 const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "`": "&#96;" };
 
+/** Longer values are cut to this many characters (code points) and say how long they were. */
+export const CODE_LIMIT = 512;
+
 /**
  * A code span showing `value` as it is, with hidden characters written as escapes. Inside a code
  * span nothing is Markdown, HTML, a mention, a reference or a link, so untrusted text goes here.
+ * A value longer than `limit` characters shows its first `limit` and then its length, so one value
+ * cannot fill a size-limited review.
  */
-export function code(value: string): string {
+export function code(value: string, limit = CODE_LIMIT): string {
+  const characters = value.length > limit ? Array.from(value) : undefined;
+  if (characters && characters.length > limit) return `${code(`${characters.slice(0, limit).join("")}…`, limit + 1)} (cut, ${characters.length} characters)`;
   const shown = visible(value);
   if (shown === "") return EMPTY;
   // A code span ends at the first backtick run as long as its opening one, so the fence is longer than every run inside.

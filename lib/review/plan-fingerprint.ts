@@ -6,7 +6,7 @@
  * a short secret could be reversed by guessing.
  */
 import { createHash } from "crypto";
-import { PlanFormatError } from "./plan-review";
+import { checkPlan as checkPlanShape, PlanFormatError } from "./plan-shape";
 
 /**
  * Hashed first, so that a future change of the canonical form gives new fingerprints instead of
@@ -100,6 +100,9 @@ function checkPlan(plan: unknown): readonly Change[] {
       change.actions.every((a: unknown) => typeof a === "string");
     if (!ok) throw new PlanFormatError(`not a valid plan: resource_changes[${i}] lacks address or change.actions`);
   });
+  // Then everything the review checks too, so that no shape (a value nested too deep for the
+  // recursion below, a format of another major version) gets further than a one-line error.
+  checkPlanShape(plan);
   return (changes ?? []) as readonly Change[];
 }
 

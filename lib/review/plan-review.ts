@@ -1,98 +1,78 @@
 /**
  * A pull-request reviewer's reading of a Terraform plan of this stack: what changes, who gains or
  * loses access to what, which workloads trust which issuer, and what could hurt. Pure functions over
- * `terraform show -json <planfile>` output; the CLI is `scripts/plan-review.ts`.
+ * `terraform show -json <planfile>` output (render-plan-review.ts writes the Markdown; the CLI is
+ * scripts/plan-review.ts).
  */
-import { cell, code, scalar } from "./markdown";
+import { BUILTIN_ROLES } from "./builtin-roles";
+import { code, scalar } from "./markdown";
+import { configAddress, InstanceAddress, InstanceKey, instanceId, ModuleStep, naturalCompare, parseAddress } from "./plan-address";
+import { checkPlan, PlanConfigModule, PlanConfigResource, PlanExpression, PlanJson, PlanModuleCall, PlanResourceChange } from "./plan-shape";
 
-/** The parts of `terraform show -json <planfile>` output the review reads. */
-export interface PlanJson {
-  readonly format_version: string;
-  readonly terraform_version?: string;
-  readonly resource_changes?: readonly PlanResourceChange[];
-  readonly configuration?: { readonly root_module?: PlanConfigModule };
+export { PlanFormatError } from "./plan-shape";
+export type { PlanJson, PlanResourceChange, PlanChange, PlanConfigModule, PlanConfigResource, PlanExpression } from "./plan-shape";
+
+/**
+ * What a change does, as a reviewer reads it. `import` and `move` are changes that do nothing else
+ * (their actions are `no-op`); an import or move that also updates or replaces is that action, with a note.
+ */
+export type ChangeAction = "create" | "update" | "replace" | "destroy" | "forget" | "import" | "move" | "read";
+
+/** In the order the table lists them. */
+export const CHANGE_ACTIONS: readonly ChangeAction[] = ["create", "import", "update", "replace", "destroy", "forget", "move", "read"];
+
+/** Counts for the plan's summary line; `import` and `move` count every import and move, whatever else the change does. */
+export interface PlanCounts {
+  readonly create: number;
+  readonly update: number;
+  readonly replace: number;
+  readonly destroy: number;
+  readonly forget: number;
+  readonly import: number;
+  readonly move: number;
+  /** Data sources read during apply (ones read while planning are not changes). */
+  readonly read: number;
+  /** Changes Terraform deferred to a later plan. */
+  readonly deferred: number;
 }
-
-export interface PlanResourceChange {
-  /** e.g. `azurerm_key_vault.KeyVault_DE550064` or `data.azurerm_client_config.Deployer`. */
-  readonly address: string;
-  readonly module_address?: string;
-  readonly mode?: "managed" | "data";
-  readonly type: string;
-  readonly name: string;
-  /** e.g. `replace_because_cannot_update`, `replace_by_triggers`, `delete_because_no_resource_config`. */
-  readonly action_reason?: string;
-  readonly change: PlanChange;
-}
-
-export interface PlanChange {
-  /** `["create"]`, `["update"]`, `["delete", "create"]`, `["create", "delete"]`, `["delete"]`, `["no-op"]`, `["read"]`… */
-  readonly actions: readonly string[];
-  readonly before?: unknown;
-  readonly after?: unknown;
-  /** The shape of `after` with `true` where the value is known only after apply. */
-  readonly after_unknown?: unknown;
-  /** The shape of `before` with `true` where the value is sensitive (or `true` for all of it). */
-  readonly before_sensitive?: unknown;
-  readonly after_sensitive?: unknown;
-  /** Attribute paths that force the replacement. */
-  readonly replace_paths?: readonly (readonly (string | number)[])[];
-}
-
-export interface PlanConfigModule {
-  readonly resources?: readonly PlanConfigResource[];
-}
-
-export interface PlanConfigResource {
-  readonly address: string;
-  readonly mode?: "managed" | "data";
-  readonly type: string;
-  readonly name: string;
-  /** Per argument: a `PlanExpression`, or for nested blocks a list of objects of them. */
-  readonly expressions?: Readonly<Record<string, unknown>>;
-}
-
-export interface PlanExpression {
-  readonly constant_value?: unknown;
-  /** What the expression refers to, deepest first: `azurerm_user_assigned_identity.X.principal_id`, `azurerm_user_assigned_identity.X`. */
-  readonly references?: readonly string[];
-}
-
-/** What a change does to a resource, as a reviewer reads it; reads and no-ops are left out. */
-export type ReviewAction = "create" | "update" | "replace" | "destroy";
-
-/** In the order the counts and tables list them. */
-export const REVIEW_ACTIONS: readonly ReviewAction[] = ["create", "update", "replace", "destroy"];
 
 /**
  * Descriptions (`name`, `principal`, `role`, `scope`, `identity`, `issuer`, `subject`, `credential`,
- * risk `message`) are Markdown inline text, one line each: every value taken from the plan is in a
- * code span made by `./markdown`, e.g. "managed identity `myIdentityabc123`", since whoever opens
- * the pull request writes those values. Addresses and attribute names are kept as they are, for the renderer to quote.
+ * notes, risk `message`) are Markdown inline text, one line each: every value taken from the plan is
+ * in a code span made by `./markdown`, e.g. "managed identity `myIdentityabc123`", since whoever
+ * opens the pull request writes those values. Addresses and attribute names are kept as they are,
+ * for the renderer to quote.
  */
 export interface ChangeRow {
-  readonly action: ReviewAction;
+  readonly action: ChangeAction;
   readonly address: string;
-  /** The planned name (`name`, or `metadata[0].name`), with the old one when a replacement renames. */
+  readonly type: string;
+  /** The planned name (`name`, `metadata[0].name`, `display_name`), with the old one when a replacement renames. */
   readonly name?: string;
   /** Top-level attributes that change, sorted; for a replacement only the ones that force it or change known values. */
   readonly changed: readonly string[];
   /** The subset of `changed` that forces the replacement. */
   readonly forcesReplacement: readonly string[];
-  /** Why a replacement happens when no attribute forces it, e.g. `replace_triggered_by`. */
-  readonly reason?: string;
+  /** Why and how: the replacement's order and reason, an import's id, a move's old address, a deposed object, a deferral. */
+  readonly notes: readonly string[];
+  /** Terraform deferred this change to a later plan: it is not applied with this one. */
+  readonly deferred?: boolean;
 }
 
 export interface Grant {
   readonly principal: string;
+  /** `ServicePrincipal`, `User`, `Group`… as the assignment says, or as the kind of principal implies. */
+  readonly principalType?: string;
   readonly role: string;
   readonly scope: string;
 }
 
+export type AccessAction = "create" | "import" | "update" | "replace" | "destroy" | "forget";
+
 export interface AccessChange extends Grant {
-  readonly action: ReviewAction;
+  readonly action: AccessAction;
   readonly address: string;
-  /** For a replacement: the grant it replaces, when it differs. */
+  /** For an update or replacement: the grant it replaces, when it differs. */
   readonly was?: Grant;
 }
 
@@ -103,7 +83,7 @@ export interface Trust {
 }
 
 export interface FederationChange extends Trust {
-  readonly action: ReviewAction;
+  readonly action: AccessAction;
   readonly address: string;
   /** Name of the federated identity credential. */
   readonly credential: string;
@@ -114,6 +94,8 @@ export interface FederationChange extends Trust {
 export type RiskKind =
   | "key-vault-removed"
   | "cluster-removed"
+  | "left-unmanaged"
+  | "privileged-grant"
   | "federation-broken"
   | "workload-identity-disabled"
   | "oidc-issuer-switched"
@@ -123,6 +105,8 @@ export type RiskKind =
 const RISK_ORDER: readonly RiskKind[] = [
   "key-vault-removed",
   "cluster-removed",
+  "left-unmanaged",
+  "privileged-grant",
   "federation-broken",
   "workload-identity-disabled",
   "oidc-issuer-switched",
@@ -139,19 +123,15 @@ export interface Risk {
 
 export interface PlanReview {
   readonly terraformVersion?: string;
-  readonly counts: Readonly<Record<ReviewAction, number>>;
+  /** Planning failed (`errored: true`): what the plan holds is the part Terraform got to, and none of it can be applied. */
+  readonly errored: boolean;
+  /** Applying this plan leaves changes for a later plan (`complete: false`). */
+  readonly incomplete: boolean;
+  readonly counts: PlanCounts;
   readonly changes: readonly ChangeRow[];
   readonly accessChanges: readonly AccessChange[];
   readonly federations: readonly FederationChange[];
   readonly risks: readonly Risk[];
-}
-
-/** The input is not `terraform show -json` output of a plan. */
-export class PlanFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "PlanFormatError";
-  }
 }
 
 /**
@@ -163,128 +143,153 @@ const NEVER_READ = new Set(["value", "value_wo", "kube_config", "kube_admin_conf
 /** Azure's default soft-delete retention, when the plan does not say. */
 const DEFAULT_RETENTION = "the soft-delete retention period (90 days by default)";
 
+/**
+ * Roles that hand over a scope: Owner and Contributor can change or delete everything in it; Owner,
+ * User Access Administrator and Role Based Access Control Administrator can grant roles there,
+ * including themselves any role.
+ */
+const PRIVILEGED_ROLES: Readonly<Record<string, string>> = {
+  owner: "it can do anything there, including granting any role to anyone",
+  "user access administrator": "it can grant any role there, Owner included, to anyone",
+  "role based access control administrator": "it can grant roles there (all of them, unless the assignment's condition limits which)",
+  contributor: "it can change or delete every resource there",
+};
+
+/** Objects that keep granting or holding access after Terraform forgets them: grants, credentials, vaults, clusters. */
+const FORGET_RISKY: Readonly<Record<string, string>> = {
+  azurerm_role_assignment: "the grant stays in force",
+  azurerm_federated_identity_credential: "the credential keeps letting its subject act as the identity",
+  azuread_application_federated_identity_credential: "the credential keeps letting its subject act as the application",
+  azuread_application_password: "the password keeps working",
+  azuread_service_principal_password: "the password keeps working",
+  azuread_application_certificate: "the certificate keeps working",
+  azuread_service_principal_certificate: "the certificate keeps working",
+  azurerm_key_vault: "the vault stays with its secrets and its access",
+  azurerm_kubernetes_cluster: "the cluster keeps running with its workloads, credentials and issuer",
+};
+
+const ACTION_REASONS: Readonly<Record<string, string>> = {
+  replace_because_tainted: "tainted",
+  replace_by_request: "replacement requested (`-replace`)",
+  replace_by_triggers: "`replace_triggered_by`",
+  replace_because_cannot_update: "cannot be updated in place",
+  delete_because_no_resource_config: "not in the configuration",
+  delete_because_wrong_repetition: "`count` or `for_each` added or removed",
+  delete_because_count_index: "index beyond `count`",
+  delete_because_each_key: "key no longer in `for_each`",
+  delete_because_no_module: "its module call is gone",
+  delete_because_no_move_target: "moved to an address the configuration lacks",
+  read_because_config_unknown: "its arguments are known only at apply",
+  read_because_dependency_pending: "it depends on a change in this plan",
+  read_because_check_nested: "read by a `check` block",
+};
+
+const DEFERRED_REASONS: Readonly<Record<string, string>> = {
+  unknown: "for a reason Terraform does not give",
+  instance_count_unknown: "its `count` or `for_each` is known only after apply",
+  resource_config_unknown: "its configuration is known only after apply",
+  provider_config_unknown: "its provider's configuration is known only after apply",
+  deferred_prereq: "it depends on another deferred change",
+  absent_prereq: "it depends on an object that does not exist yet",
+};
+
 type Side = "before" | "after";
 type Read = { readonly state: "known"; readonly value: unknown } | { readonly state: "unknown" | "sensitive" | "absent" };
 type Path = readonly (string | number)[];
 
-/** Reads the plan; throws `PlanFormatError` when it is not a plan. */
+/** Reads the plan; throws `PlanFormatError` naming the JSON path of the first thing that is not a plan. */
 export function reviewPlan(plan: unknown): PlanReview {
   const checked = checkPlan(plan);
   const model = new PlanModel(checked);
-  const reviewed = model.changes.flatMap((rc) => {
-    const action = reviewAction(rc.change.actions);
-    return action ? [{ rc, action }] : [];
+
+  const counts = { create: 0, update: 0, replace: 0, destroy: 0, forget: 0, import: 0, move: 0, read: 0, deferred: 0 };
+  const reviewed: { rc: PlanResourceChange; action: ChangeAction }[] = [];
+  for (const rc of model.changes) {
+    const action = changeAction(rc);
+    if (rc.change.importing) counts.import++;
+    if (rc.previous_address !== undefined && rc.previous_address !== rc.address) counts.move++;
+    if (!action) continue;
+    if (action !== "import" && action !== "move") counts[action]++;
+    reviewed.push({ rc, action });
+  }
+  const byAction = (a: { rc: PlanResourceChange; action: string }, b: { rc: PlanResourceChange; action: string }) =>
+    CHANGE_ACTIONS.indexOf(a.action as ChangeAction) - CHANGE_ACTIONS.indexOf(b.action as ChangeAction) || compareChanges(a.rc, b.rc);
+  reviewed.sort(byAction);
+
+  const deferred = model.deferred.flatMap(({ rc, reason }) => {
+    const action = changeAction(rc);
+    return action ? [{ rc, action, reason }] : [];
   });
+  counts.deferred = deferred.length;
+  deferred.sort(byAction);
 
-  const counts = { create: 0, update: 0, replace: 0, destroy: 0 };
-  for (const { action } of reviewed) counts[action]++;
-  const byAction = [...reviewed].sort((a, b) => REVIEW_ACTIONS.indexOf(a.action) - REVIEW_ACTIONS.indexOf(b.action) || compare(a.rc.address, b.rc.address));
-
-  const changes = byAction.map(({ rc, action }) => model.changeRow(rc, action));
-  const accessChanges = byAction
-    .filter(({ rc, action }) => rc.type === "azurerm_role_assignment" && action !== "update")
-    .map(({ rc, action }) => model.accessChange(rc, action));
-  const federations = byAction
-    .filter(({ rc }) => rc.type === "azurerm_federated_identity_credential")
-    .map(({ rc, action }) => model.federationChange(rc, action));
+  const changes = [
+    ...reviewed.map(({ rc, action }) => model.changeRow(rc, action)),
+    ...deferred.map(({ rc, action, reason }) => model.changeRow(rc, action, reason)),
+  ];
+  const accessChanges = reviewed.flatMap(({ rc, action }) => (rc.type === "azurerm_role_assignment" ? model.accessChange(rc, action) : []));
+  const federations = reviewed.flatMap(({ rc, action }) => (FEDERATED_TYPES.has(rc.type) ? model.federationChange(rc, action) : []));
   const risks = reviewed
     .flatMap(({ rc, action }) => model.risks(rc, action))
-    .sort((a, b) => RISK_ORDER.indexOf(a.kind) - RISK_ORDER.indexOf(b.kind) || compare(a.address, b.address));
+    .sort((a, b) => RISK_ORDER.indexOf(a.kind) - RISK_ORDER.indexOf(b.kind) || naturalCompare(a.address, b.address));
 
-  return { terraformVersion: checked.terraform_version, counts, changes, accessChanges, federations, risks };
+  return {
+    ...(checked.terraform_version !== undefined && checked.terraform_version !== null ? { terraformVersion: checked.terraform_version } : {}),
+    errored: checked.errored === true,
+    // A failed plan is never complete; that it failed is what matters.
+    incomplete: checked.errored !== true && (checked.complete === false || deferred.length > 0),
+    counts,
+    changes,
+    accessChanges,
+    federations,
+    risks,
+  };
 }
 
-/** GitHub-flavoured Markdown for a pull request: risks first, then counts and changes, access, federations. */
-export function renderPlanReview(review: PlanReview): string {
-  const lines: string[] = ["## Terraform plan review", ""];
+const FEDERATED_TYPES = new Set(["azurerm_federated_identity_credential"]);
 
-  lines.push(`### Risks (${review.risks.length})`, "");
-  if (review.risks.length === 0) lines.push("No risks found.");
-  for (const risk of review.risks) lines.push(`- **${risk.title}.** ${risk.message}`);
-  lines.push("");
-
-  lines.push("### Changes", "");
-  lines.push(`Plan: ${REVIEW_ACTIONS.map((a) => `${review.counts[a]} to ${a}`).join(", ")}.`, "");
-  if (review.changes.length > 0) {
-    lines.push("| Action | Resource | Name | Changed attributes |", "| --- | --- | --- | --- |");
-    for (const row of review.changes) {
-      const changed = row.changed.map((attribute) => (row.forcesReplacement.includes(attribute) ? `${code(attribute)} (forces replacement)` : code(attribute)));
-      if (row.reason) changed.push(row.reason);
-      lines.push(`| ${row.action} | ${cell(code(row.address))} | ${cell(row.name ?? "")} | ${cell(changed.join(", "))} |`);
-    }
-    lines.push("");
-  }
-
-  lines.push("### Access changes", "");
-  if (review.accessChanges.length === 0) lines.push("No role assignments are created, replaced or destroyed.");
-  for (const access of review.accessChanges) {
-    const was = access.was ? ` (was: ${grantText(access.was)})` : "";
-    lines.push(`- ${access.action}: ${grantText(access)}${was}`);
-  }
-  lines.push("");
-
-  lines.push("### Federated credentials", "");
-  if (review.federations.length === 0) lines.push("No federated identity credentials change.");
-  for (const federation of review.federations) {
-    const was = federation.was ? ` (was: ${trustText(federation.was)})` : "";
-    lines.push(`- ${federation.action}: ${trustText(federation)}, credential ${federation.credential}${was}`);
-  }
-  lines.push("");
-  return lines.join("\n");
-}
-
-function grantText(grant: Grant): string {
-  return `${grant.principal} → ${grant.role} → ${grant.scope}`;
-}
-
-function trustText(trust: Trust): string {
-  return `${trust.identity} ← ${trust.issuer} + ${trust.subject}`;
-}
-
-function checkPlan(plan: unknown): PlanJson {
-  if (!isObject(plan) || typeof plan.format_version !== "string") {
-    throw new PlanFormatError("not Terraform JSON output: expected an object with format_version (run `terraform show -json <planfile>`)");
-  }
-  const changes = plan.resource_changes;
-  if (changes === undefined && !("planned_values" in plan)) {
-    throw new PlanFormatError("not a plan (no resource_changes or planned_values): run `terraform show -json <planfile>`, not on the state");
-  }
-  if (changes !== undefined && !Array.isArray(changes)) throw new PlanFormatError("not a valid plan: resource_changes is not a list");
-  (changes ?? []).forEach((rc: unknown, i: number) => {
-    const change = isObject(rc) ? rc.change : undefined;
-    const ok =
-      isObject(rc) &&
-      typeof rc.address === "string" &&
-      typeof rc.type === "string" &&
-      isObject(change) &&
-      Array.isArray(change.actions) &&
-      change.actions.every((a: unknown) => typeof a === "string");
-    if (!ok) throw new PlanFormatError(`not a valid plan: resource_changes[${i}] lacks address, type or change.actions`);
-  });
-  return plan as unknown as PlanJson;
-}
-
-function reviewAction(actions: readonly string[]): ReviewAction | undefined {
-  switch (actions.join("+")) {
+function changeAction(rc: PlanResourceChange): ChangeAction | undefined {
+  switch (rc.change.actions.join(",")) {
     case "create":
       return "create";
     case "update":
       return "update";
-    case "delete+create":
-    case "create+delete":
+    case "delete,create":
+    case "create,delete":
+    case "create,forget":
       return "replace";
     case "delete":
       return "destroy";
+    case "forget":
+      return "forget";
+    case "read":
+      return "read";
     default:
+      // A no-op matters when it imports or moves the object: the state changes.
+      if (rc.change.importing) return "import";
+      if (rc.previous_address !== undefined && rc.previous_address !== rc.address) return "move";
       return undefined;
   }
 }
 
-/** A resource address, and the attribute of it that a reference names. */
+function accessAction(action: ChangeAction): AccessAction | undefined {
+  return action === "move" || action === "read" ? undefined : action;
+}
+
+function compareChanges(a: PlanResourceChange, b: PlanResourceChange): number {
+  return naturalCompare(a.address, b.address) || naturalCompare(a.deposed ?? "", b.deposed ?? "");
+}
+
+/** A resource the configuration or the plan names, and the attribute of it a reference reads. */
 interface Target {
   readonly address: string;
   readonly type: string;
+  readonly mode: "managed" | "data";
   readonly path: Path;
+  /** Its change in this plan, when it has one. */
+  readonly rc?: PlanResourceChange;
+  /** Its configuration, when the plan has it. */
+  readonly config?: PlanConfigResource;
 }
 
 /** What a described value stands for: its wording when nothing more can be said. */
@@ -295,101 +300,214 @@ const IDENTIFYING: Readonly<Record<string, readonly Path[]>> = {
   azurerm_user_assigned_identity: [["id"], ["principal_id"], ["client_id"]],
   azurerm_kubernetes_cluster: [["id"], ["oidc_issuer_url"], ["identity", 0, "principal_id"], ["kubelet_identity", 0, "object_id"]],
   azurerm_key_vault_secret: [["id"], ["versionless_id"], ["resource_id"], ["resource_versionless_id"]],
+  azurerm_role_definition: [["id"], ["role_definition_resource_id"], ["role_definition_id"]],
+  azuread_service_principal: [["id"], ["object_id"]],
+  azuread_group: [["id"], ["object_id"]],
+  azuread_user: [["id"], ["object_id"]],
 };
+
+/** The kind of principal a resource is, for role assignments that do not say. */
+const PRINCIPAL_TYPES: Readonly<Record<string, string>> = {
+  azurerm_user_assigned_identity: "ServicePrincipal",
+  azurerm_kubernetes_cluster: "ServicePrincipal",
+  azuread_service_principal: "ServicePrincipal",
+  azuread_group: "Group",
+  azuread_user: "User",
+};
+
+/** What Azure accepts as a role assignment's `principalType`; anything else in a plan is not shown as one. */
+const PRINCIPAL_TYPE_VALUES = new Set(["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"]);
+
+/** A module of the configuration, with its parent for following `var.` references out of it. */
+interface ConfigModule {
+  readonly resources: ReadonlyMap<string, PlanConfigResource>;
+  readonly calls: ReadonlyMap<string, { readonly call: PlanModuleCall; readonly module: ConfigModule }>;
+  readonly outputs: ReadonlyMap<string, PlanExpression>;
+  readonly parent?: { readonly module: ConfigModule; readonly call: PlanModuleCall };
+}
+
+/**
+ * Where an expression is evaluated: the module instance, and the `each.key`/`count.index` and
+ * `for_each` that `each.` references there mean.
+ */
+interface Scope {
+  readonly modules: readonly ModuleStep[];
+  readonly module: ConfigModule;
+  readonly key?: InstanceKey;
+  readonly forEach?: { readonly expression: PlanExpression; readonly scope: Scope };
+}
+
+/** References are followed at most this many hops (through variables, outputs, `each.value`): configurations may loop. */
+const MAX_HOPS = 24;
 
 class PlanModel {
   /** Every resource change, sorted by address. */
   public readonly changes: readonly PlanResourceChange[];
-  private readonly byAddress = new Map<string, PlanResourceChange>();
-  private readonly config = new Map<string, PlanConfigResource>();
+  public readonly deferred: readonly { readonly rc: PlanResourceChange; readonly reason: string }[];
+  private readonly byInstance = new Map<string, PlanResourceChange>();
+  private readonly root: ConfigModule;
   private readonly valueIndex = new Map<string, { readonly target: Target; readonly side: Side }>();
 
   constructor(plan: PlanJson) {
-    this.changes = [...(plan.resource_changes ?? [])].sort((a, b) => compare(a.address, b.address));
-    for (const rc of this.changes) this.byAddress.set(rc.address, rc);
-    for (const resource of plan.configuration?.root_module?.resources ?? []) this.config.set(resource.address, resource);
+    this.changes = [...(plan.resource_changes ?? [])].sort(compareChanges);
+    this.deferred = [...(plan.deferred_changes ?? [])]
+      .map((d) => ({ rc: d.resource_change, reason: d.reason }))
+      .sort((a, b) => compareChanges(a.rc, b.rc));
+    for (const rc of this.changes) {
+      const parsed = parseAddress(rc.address);
+      // A deposed object shares its address with the current one, which is the one references mean.
+      if (parsed && (rc.deposed === undefined || !this.byInstance.has(instanceId(parsed)))) this.byInstance.set(instanceId(parsed), rc);
+    }
+    this.root = configModule(plan.configuration?.root_module);
     for (const side of ["after", "before"] as const) {
       for (const rc of this.changes) {
         for (const path of IDENTIFYING[rc.type] ?? [["id"]]) {
           const read = readValue(rc, side, path);
           if (read.state === "known" && typeof read.value === "string" && read.value !== "" && !this.valueIndex.has(read.value)) {
-            this.valueIndex.set(read.value, { target: { address: rc.address, type: rc.type, path }, side });
+            this.valueIndex.set(read.value, { target: this.targetOf(rc, path), side });
           }
         }
       }
     }
   }
 
-  public changeRow(rc: PlanResourceChange, action: ReviewAction): ChangeRow {
+  public changeRow(rc: PlanResourceChange, action: ChangeAction, deferredReason?: string): ChangeRow {
     const name = this.nameRow(rc, action);
-    if (action === "create" || action === "destroy") return { action, address: rc.address, name, changed: [], forcesReplacement: [] };
-    const forced = [...new Set((rc.change.replace_paths ?? []).map((path) => String(path[0])))].sort(compare);
+    const notes = this.notes(rc, action, deferredReason);
+    const base = { action, address: rc.address, type: rc.type, ...(name !== undefined ? { name } : {}), notes, ...(deferredReason !== undefined ? { deferred: true } : {}) };
+    if (action !== "update" && action !== "replace") return { ...base, changed: [], forcesReplacement: [] };
+    const forced = [...new Set((rc.change.replace_paths ?? []).map((path) => String(path[0])))].sort(naturalCompare);
     const before = asObject(rc.change.before);
     const after = asObject(rc.change.after);
     const unknown = asObject(rc.change.after_unknown);
-    const attributes = [...new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)])].sort(compare);
+    const attributes = [...new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)])].sort(naturalCompare);
     const changed = attributes.filter((attribute) => {
       if (forced.includes(attribute)) return true;
       // A replacement leaves every computed attribute unknown; only what the configuration changes matters.
       if (hasTrue(unknown[attribute])) return action === "update" && !isEmpty(before[attribute]);
       return !sameValue(before[attribute], after[attribute]);
     });
-    const reason = action === "replace" && forced.length === 0 && rc.action_reason === "replace_by_triggers" ? "`replace_triggered_by`" : undefined;
-    return { action, address: rc.address, name, changed, forcesReplacement: forced, ...(reason ? { reason } : {}) };
+    return { ...base, changed, forcesReplacement: forced };
   }
 
-  public accessChange(rc: PlanResourceChange, action: ReviewAction): AccessChange {
-    const grant = (side: Side): Grant => ({
-      principal: this.describeAttribute(rc, "principal_id", side, "principal"),
-      role: this.role(rc, side),
-      scope: this.describeAttribute(rc, "scope", side, "scope"),
-    });
-    if (action === "destroy") return { action, address: rc.address, ...grant("before") };
+  private notes(rc: PlanResourceChange, action: ChangeAction, deferredReason: string | undefined): string[] {
+    const notes: string[] = [];
+    if (deferredReason !== undefined) notes.push(`deferred to a later plan: ${DEFERRED_REASONS[deferredReason] ?? code(deferredReason)}`);
+    const order = { "delete,create": "destroy, then create", "create,delete": "create, then destroy", "create,forget": "create, then forget the old object (it stays in Azure)" }[
+      rc.change.actions.join(",")
+    ];
+    if (order) notes.push(order);
+    if (action === "forget") notes.push("removed from the state only: it stays in Azure");
+    if (rc.action_reason !== undefined) notes.push(ACTION_REASONS[rc.action_reason] ?? `reason ${code(rc.action_reason)}`);
+    const importing = rc.change.importing;
+    if (importing) notes.push(typeof importing.id === "string" ? `imported from ${code(importing.id)}` : "imported (id known after apply)");
+    if (rc.previous_address !== undefined && rc.previous_address !== rc.address) notes.push(`moved from ${code(rc.previous_address)}`);
+    if (rc.deposed !== undefined) notes.push(`deposed object ${code(rc.deposed)}`);
+    return notes;
+  }
+
+  public accessChange(rc: PlanResourceChange, changeAction: ChangeAction): AccessChange[] {
+    const action = accessAction(changeAction);
+    if (!action) return [];
+    const grant = (side: Side): Grant => {
+      const principal = this.principal(rc, side);
+      return { ...principal, role: this.role(rc, side).shown, scope: this.describeAttribute(rc, "scope", side, "scope") };
+    };
+    if (action === "destroy" || action === "forget") return [{ action, address: rc.address, ...grant("before") }];
     const now = grant("after");
-    const was = action === "replace" ? grant("before") : undefined;
-    return { action, address: rc.address, ...now, ...(was && grantText(was) !== grantText(now) ? { was } : {}) };
+    const was = action === "replace" || action === "update" ? grant("before") : undefined;
+    return [{ action, address: rc.address, ...now, ...(was && !sameGrant(was, now) ? { was } : {}) }];
   }
 
-  public federationChange(rc: PlanResourceChange, action: ReviewAction): FederationChange {
-    const side: Side = action === "destroy" ? "before" : "after";
-    const credential = this.name(rc.address, side) ?? code(rc.address);
+  public federationChange(rc: PlanResourceChange, changeAction: ChangeAction): FederationChange[] {
+    const action = accessAction(changeAction);
+    if (!action) return [];
+    const side: Side = action === "destroy" || action === "forget" ? "before" : "after";
+    const credential = this.name(rc, side) ?? code(rc.address);
     const now = this.trust(rc, side);
     const was = action === "update" || action === "replace" ? this.trust(rc, "before") : undefined;
-    return { action, address: rc.address, credential, ...now, ...(was && trustText(was) !== trustText(now) ? { was } : {}) };
+    return [{ action, address: rc.address, credential, ...now, ...(was && !sameTrust(was, now) ? { was } : {}) }];
   }
 
-  public risks(rc: PlanResourceChange, action: ReviewAction): Risk[] {
-    const removed = action === "replace" || action === "destroy";
+  public risks(rc: PlanResourceChange, action: ChangeAction): Risk[] {
     const risk = (kind: RiskKind, title: string, message: string): Risk => ({ kind, address: rc.address, title, message });
+    const risks: Risk[] = [];
+    const forgets = action === "forget" || rc.change.actions.join(",") === "create,forget";
+    if (forgets && FORGET_RISKY[rc.type]) risks.push(risk("left-unmanaged", `${capitalize(this.kind(rc))} left unmanaged`, this.forgotten(rc)));
+    const removed = (action === "replace" && !forgets) || action === "destroy";
     switch (rc.type) {
       case "azurerm_key_vault":
-        return removed ? [risk("key-vault-removed", `Key vault ${action === "replace" ? "replaced" : "destroyed"}`, this.vaultRemoved(rc, action))] : [];
+        if (removed) risks.push(risk("key-vault-removed", `Key vault ${action === "replace" ? "replaced" : "destroyed"}`, this.vaultRemoved(rc, action)));
+        break;
       case "azurerm_kubernetes_cluster":
-        return this.clusterRisks(rc, action).map(([kind, title, message]) => risk(kind, title, message));
+        if (action !== "forget") risks.push(...this.clusterRisks(rc, action).map(([kind, title, message]) => risk(kind, title, message)));
+        break;
+      case "azurerm_role_assignment": {
+        const privileged = this.privilegedGrant(rc, action);
+        if (privileged) risks.push(risk("privileged-grant", privileged.title, privileged.message));
+        break;
+      }
       case "azurerm_federated_identity_credential": {
-        const message = this.federationBroken(rc, action);
-        const title = { create: "", update: "Federated credential changed", replace: "Federated credential replaced", destroy: "Federated credential destroyed" }[action];
-        return message ? [risk("federation-broken", title, message)] : [];
+        const message = action === "forget" ? undefined : this.federationBroken(rc, action);
+        const title = { update: "Federated credential changed", replace: "Federated credential replaced", destroy: "Federated credential destroyed" }[action as string];
+        if (message && title) risks.push(risk("federation-broken", title, message));
+        break;
       }
       case "azurerm_key_vault_secret": {
         const [before, after] = [readValue(rc, "before", ["value_wo_version"]), readValue(rc, "after", ["value_wo_version"])];
-        if (action !== "update" || before.state !== "known" || after.state !== "known" || before.value === after.value) return [];
-        const secret = capitalize(this.describeTarget(resourceTarget(rc), "after", "scope"));
-        return [
+        if (action !== "update" || before.state !== "known" || after.state !== "known" || before.value === after.value) break;
+        const secret = capitalize(this.describeTarget(this.targetOf(rc, []), "after", "scope"));
+        risks.push(
           risk(
             "secret-rewritten",
             "Secret rewritten",
             `${secret} is written again (\`value_wo_version\` ${scalar(before.value)} → ${scalar(after.value)}): its value becomes the one supplied to this apply, and workloads read that from then on.`,
           ),
-        ];
+        );
+        break;
       }
-      default:
-        return [];
     }
+    return risks;
   }
 
-  private vaultRemoved(rc: PlanResourceChange, action: ReviewAction): string {
-    const oldName = this.name(rc.address, "before") ?? code(rc.address);
+  /** "role assignment", "federated credential", "key vault"… for a risk's title. */
+  private kind(rc: PlanResourceChange): string {
+    const kinds: Record<string, string> = {
+      azurerm_role_assignment: "role assignment",
+      azurerm_federated_identity_credential: "federated credential",
+      azuread_application_federated_identity_credential: "federated credential",
+      azurerm_key_vault: "key vault",
+      azurerm_kubernetes_cluster: "cluster",
+    };
+    return kinds[rc.type] ?? "credential";
+  }
+
+  private forgotten(rc: PlanResourceChange): string {
+    const what =
+      rc.type === "azurerm_role_assignment"
+        ? `Role assignment ${code(rc.address)} (${grantText(this.accessChange(rc, "destroy")[0])})`
+        : `${capitalize(this.describeTarget(this.targetOf(rc, []), "before", "scope"))} (${code(rc.address)})`;
+    return `${what} is removed from Terraform's state but not deleted: ${FORGET_RISKY[rc.type]} in Azure, and no configuration describes it or will remove it.`;
+  }
+
+  private privilegedGrant(rc: PlanResourceChange, action: ChangeAction): { title: string; message: string } | undefined {
+    if (action !== "create" && action !== "update" && action !== "replace") return undefined;
+    const role = this.role(rc, "after");
+    const who = this.principal(rc, "after").principal;
+    const scope = this.describeAttribute(rc, "scope", "after", "scope");
+    if (role.name === "sensitive") {
+      return {
+        title: "Grant of a hidden role",
+        message: `${capitalize(who)} is granted a role the plan marks sensitive on ${scope} (${code(rc.address)}): the review cannot show which, so check the configuration.`,
+      };
+    }
+    const why = role.name === undefined ? undefined : PRIVILEGED_ROLES[role.name.toLowerCase()];
+    if (!why) return undefined;
+    return { title: "Privileged role granted", message: `${capitalize(who)} is granted ${role.shown} on ${scope} (${code(rc.address)}): ${why}.` };
+  }
+
+  private vaultRemoved(rc: PlanResourceChange, action: ChangeAction): string {
+    const oldName = this.name(rc, "before") ?? code(rc.address);
     const retention = readValue(rc, "before", ["soft_delete_retention_days"]);
     const period = retention.state === "known" && typeof retention.value === "number" ? `${retention.value} days` : DEFAULT_RETENTION;
     const purge = readValue(rc, "before", ["purge_protection_enabled"]);
@@ -397,15 +515,15 @@ class PlanModel {
     if (action === "destroy") {
       return `Key vault ${oldName} is deleted with its secrets; ${holder} its name reserved for up to ${period}, so ${oldName} cannot be reused until then.`;
     }
-    const newName = this.name(rc.address, "after");
+    const newName = this.name(rc, "after");
     if (newName === undefined || newName === oldName) {
       return `Key vault ${oldName} is deleted and created again under the same name, but ${holder} the deleted vault and its name for up to ${period}: the create recovers it or fails.`;
     }
     return `Key vault ${oldName} is replaced by ${newName}: the old vault is deleted with its secrets, and ${holder} its name reserved for up to ${period}, so ${oldName} cannot be reused until then.`;
   }
 
-  private clusterRisks(rc: PlanResourceChange, action: ReviewAction): [RiskKind, string, string][] {
-    const cluster = this.name(rc.address, action === "create" ? "after" : "before") ?? code(rc.address);
+  private clusterRisks(rc: PlanResourceChange, action: ChangeAction): [RiskKind, string, string][] {
+    const cluster = this.name(rc, action === "create" ? "after" : "before") ?? code(rc.address);
     if (action === "destroy") return [["cluster-removed", "Cluster destroyed", `Cluster ${cluster} is deleted with every workload on it.`]];
     const risks: [RiskKind, string, string][] = [];
     if (action === "replace") {
@@ -415,7 +533,7 @@ class PlanModel {
         `Cluster ${cluster} is deleted and created again: every workload on it is lost, and its OIDC issuer URL changes, so federated credentials trusting the old one stop working.`,
       ]);
     }
-    if (action === "create") return risks;
+    if (action !== "update" && action !== "replace") return risks;
     const enabled = [readValue(rc, "before", ["workload_identity_enabled"]), readValue(rc, "after", ["workload_identity_enabled"])];
     if (enabled[0].state === "known" && enabled[0].value === true && enabled[1].state === "known" && enabled[1].value !== true) {
       risks.push([
@@ -446,9 +564,9 @@ class PlanModel {
     return risks;
   }
 
-  private federationBroken(rc: PlanResourceChange, action: ReviewAction): string | undefined {
-    if (action === "create") return undefined;
-    const credential = this.name(rc.address, "before") ?? code(rc.address);
+  private federationBroken(rc: PlanResourceChange, action: ChangeAction): string | undefined {
+    if (action !== "update" && action !== "replace" && action !== "destroy") return undefined;
+    const credential = this.name(rc, "before") ?? code(rc.address);
     const identity = this.describeAttribute(rc, "parent_id", "before", "identity");
     const subject = this.subject(rc, "before");
     const who = `pods running as ${subject} lose access to Azure`;
@@ -457,28 +575,64 @@ class PlanModel {
     const changes: string[] = [];
     for (const attribute of ["issuer", "subject"]) {
       const [before, after] = [readValue(rc, "before", [attribute]), readValue(rc, "after", [attribute])];
+      if (before.state === "sensitive" || after.state === "sensitive") {
+        // Never shown, but compared: the plan holds sensitive values too, and a change of one still cuts the old subject off.
+        if (sensitiveChanges(rc, attribute)) changes.push(`its ${attribute} (sensitive, not shown)`);
+        continue;
+      }
       if (before.state !== "known" || (after.state === "known" && after.value === before.value) || after.state === "absent") continue;
-      const to = after.state === "known" ? code(String(after.value)) : after.state === "sensitive" ? "a sensitive value" : "a value known after apply";
+      const to = after.state === "known" ? code(String(after.value)) : "a value known after apply";
       changes.push(`its ${attribute} from ${code(String(before.value))} to ${to}`);
     }
     return changes.length > 0 ? `Credential ${credential} of ${identity} changes ${changes.join(" and ")}: ${who}.` : undefined;
   }
 
-  private nameRow(rc: PlanResourceChange, action: ReviewAction): string | undefined {
+  private nameRow(rc: PlanResourceChange, action: ChangeAction): string | undefined {
     // A role assignment's name is a GUID; the access section says what it grants.
     if (rc.type === "azurerm_role_assignment") return undefined;
-    if (action === "destroy") return this.name(rc.address, "before");
-    const now = this.name(rc.address, "after");
-    const was = action === "replace" ? this.name(rc.address, "before") : undefined;
+    if (action === "destroy" || action === "forget") return this.name(rc, "before");
+    const now = this.name(rc, "after");
+    const was = action === "replace" ? this.name(rc, "before") : undefined;
     return now !== undefined && was !== undefined && was !== now ? `${now} (was ${was})` : now;
   }
 
-  private role(rc: PlanResourceChange, side: Side): string {
-    const name = readValue(rc, side, ["role_definition_name"]);
-    if (name.state === "known" && typeof name.value === "string") return code(name.value);
+  /** The role as shown, and its name for the privileged check: undefined when not known, "sensitive" when hidden. */
+  private role(rc: PlanResourceChange, side: Side): { shown: string; name?: string } {
+    // The id decides what Azure grants when both are known (the provider computes the other from it).
     const id = readValue(rc, side, ["role_definition_id"]);
-    if (id.state === "known" && typeof id.value === "string") return `role ${code(id.value.split("/").pop() ?? id.value)}`;
-    return name.state === "sensitive" || id.state === "sensitive" ? "a sensitive role" : "a role known after apply";
+    const guid = id.state === "known" && typeof id.value === "string" ? (/(?:^|\/)roleDefinitions\/([^/]+)\/?$/i.exec(id.value)?.[1] ?? id.value) : undefined;
+    const builtin = guid === undefined ? undefined : BUILTIN_ROLES.get(guid.toLowerCase());
+    if (builtin) return { shown: code(builtin), name: builtin };
+    const name = readValue(rc, side, ["role_definition_name"]);
+    if (name.state === "known" && typeof name.value === "string") return { shown: code(name.value), name: name.value };
+    if (guid !== undefined) {
+      const custom = this.valueIndex.get(id.state === "known" ? String(id.value) : "");
+      if (custom) return { shown: this.describeTarget(custom.target, custom.side, "principal") };
+      return { shown: `role ${code(guid)}` };
+    }
+    if (name.state === "sensitive" || id.state === "sensitive") return { shown: "a sensitive role", name: "sensitive" };
+    const configured = this.configOf(rc);
+    for (const attribute of ["role_definition_name", "role_definition_id"]) {
+      const target = configured && this.resolve(expressionOf(configured.resource, attribute), configured.scope)[0];
+      if (target?.type === "azurerm_role_definition") {
+        // A built-in role looked up by name, or a custom role made in this configuration.
+        const roleName = target.mode === "data" ? expressionOf(target.config, "name")?.constant_value : undefined;
+        if (typeof roleName === "string") return { shown: code(roleName), name: roleName };
+        return { shown: this.describeTarget(target, side, "principal") };
+      }
+    }
+    return { shown: "a role known after apply" };
+  }
+
+  private principal(rc: PlanResourceChange, side: Side): { principal: string; principalType?: string } {
+    const principal = this.describeAttribute(rc, "principal_id", side, "principal");
+    const declared = readValue(rc, side, ["principal_type"]);
+    if (declared.state === "known" && typeof declared.value === "string" && PRINCIPAL_TYPE_VALUES.has(declared.value)) return { principal, principalType: code(declared.value) };
+    // What kind of principal a hidden one is would say something about it.
+    if (readValue(rc, side, ["principal_id"]).state === "sensitive") return { principal };
+    const target = this.pointsAt(rc, "principal_id", side);
+    const implied = target && PRINCIPAL_TYPES[target.type];
+    return implied ? { principal, principalType: code(implied) } : { principal };
   }
 
   private trust(rc: PlanResourceChange, side: Side): Trust {
@@ -494,11 +648,11 @@ class PlanModel {
     const read = readValue(rc, side, ["subject"]);
     if (read.state === "known") return code(String(read.value));
     if (read.state === "sensitive") return "a sensitive subject";
-    const account = this.references(rc.address, "subject").find((t) => t.type.startsWith("kubernetes_service_account"));
-    const accountChange = account && this.byAddress.get(account.address);
-    if (accountChange) {
-      const name = readValue(accountChange, side, ["metadata", 0, "name"]);
-      const namespace = readValue(accountChange, side, ["metadata", 0, "namespace"]);
+    const configured = this.configOf(rc);
+    const account = configured && this.resolve(expressionOf(configured.resource, "subject"), configured.scope).find((t) => t.type.startsWith("kubernetes_service_account"));
+    if (account?.rc) {
+      const name = readValue(account.rc, side, ["metadata", 0, "name"]);
+      const namespace = readValue(account.rc, side, ["metadata", 0, "namespace"]);
       if (name.state === "known" && (namespace.state === "known" || namespace.state === "absent")) {
         return code(`system:serviceaccount:${namespace.state === "known" ? namespace.value : "default"}:${name.value}`);
       }
@@ -514,10 +668,14 @@ class PlanModel {
   private describeAttribute(rc: PlanResourceChange, attribute: string, side: Side, role: Role): string {
     const read = readValue(rc, side, [attribute]);
     if (read.state === "sensitive") return `a sensitive ${role}`;
-    const reference = this.references(rc.address, attribute)[0];
+    const configured = this.configOf(rc);
+    const reference = configured ? this.resolve(expressionOf(configured.resource, attribute), configured.scope)[0] : undefined;
     if (side === "after" || read.state !== "known") {
+      // A known value says what it is; the configuration says what one known only at apply will be.
+      const known = read.state === "known" ? this.describeValue(read.value, role) : undefined;
+      if (known) return known;
       if (reference) return this.describeTarget(reference, side, role);
-      if (read.state === "known") return this.describeValue(read.value, role) ?? rawValue(read.value, role);
+      if (read.state === "known") return rawValue(read.value, role);
       return read.state === "unknown" ? `${withArticle(role)} known after apply` : `no ${role}`;
     }
     const matched = this.describeValue(read.value, role);
@@ -525,8 +683,20 @@ class PlanModel {
     const after = readValue(rc, "after", [attribute]);
     const unchanged = after.state === "known" && sameValue(after.value, read.value);
     // Without a match, the reference still says what it was when nothing was meant to change it.
-    if (reference && (unchanged || reviewAction(rc.change.actions) === "destroy")) return this.describeTarget(reference, side, role);
+    const gone = rc.change.actions.length === 1 && (rc.change.actions[0] === "delete" || rc.change.actions[0] === "forget");
+    if (reference && (unchanged || gone)) return this.describeTarget(reference, side, role);
     return rawValue(read.value, role);
+  }
+
+  /** The resource an attribute's value belongs to, by its value or by the configuration. */
+  private pointsAt(rc: PlanResourceChange, attribute: string, side: Side): Target | undefined {
+    const read = readValue(rc, side, [attribute]);
+    if (read.state === "known" && typeof read.value === "string") {
+      const indexed = this.valueIndex.get(read.value);
+      if (indexed) return indexed.target;
+    }
+    const configured = this.configOf(rc);
+    return configured ? this.resolve(expressionOf(configured.resource, attribute), configured.scope)[0] : undefined;
   }
 
   /** Names the resource a value belongs to: one in the plan holding it, or one its Azure id or URL names. */
@@ -539,7 +709,7 @@ class PlanModel {
 
   private describeTarget(target: Target, side: Side, role: Role): string {
     if (target.type === "azurerm_client_config") return "the deploying principal";
-    const name = this.name(target.address, side) ?? code(target.address);
+    const name = this.targetName(target, side) ?? code(target.address);
     const attribute = target.path[0];
     switch (target.type) {
       case "azurerm_user_assigned_identity":
@@ -547,8 +717,7 @@ class PlanModel {
       case "azurerm_key_vault":
         return `key vault ${name}`;
       case "azurerm_key_vault_secret": {
-        const secret = this.byAddress.get(target.address);
-        const vault = secret ? this.describeAttribute(secret, "key_vault_id", side, "key vault") : this.vaultOfConfiguredSecret(target.address, side);
+        const vault = target.rc ? this.describeAttribute(target.rc, "key_vault_id", side, "key vault") : this.vaultOfConfiguredSecret(target);
         return `secret ${name} in ${vault}`;
       }
       case "azurerm_kubernetes_cluster":
@@ -557,64 +726,297 @@ class PlanModel {
         return role === "issuer" || attribute === "oidc_issuer_url" ? `OIDC issuer of cluster ${name}` : `cluster ${name}`;
       case "azurerm_resource_group":
         return `resource group ${name}`;
+      case "azurerm_subscription":
+        return target.mode === "data" ? "the current subscription" : `subscription ${name}`;
+      case "azurerm_role_definition":
+        return `custom role ${name}`;
+      case "azuread_group":
+        return `group ${name}`;
+      case "azuread_user":
+        return `user ${name}`;
+      case "azuread_service_principal":
+        return `service principal ${name}`;
       default:
         // A plan's resource type is the author's text like any other: in a code span, where nothing links.
         return `${code(target.type)} ${name}`;
     }
   }
 
-  private vaultOfConfiguredSecret(address: string, side: Side): string {
-    const vault = this.references(address, "key_vault_id")[0];
-    return vault ? this.describeTarget(vault, side, "key vault") : "a key vault";
+  private vaultOfConfiguredSecret(target: Target): string {
+    const scope = target.config && this.scopeOfTarget(target);
+    const vault = scope ? this.resolve(expressionOf(target.config, "key_vault_id"), scope)[0] : undefined;
+    return vault ? this.describeTarget(vault, "after", "key vault") : "a key vault";
   }
 
-  /** The planned name, else the configured one; undefined when sensitive or not known yet. */
-  private name(address: string, side: Side): string | undefined {
-    const rc = this.byAddress.get(address);
-    const paths: Path[] = [["name"], ["metadata", 0, "name"]];
-    for (const path of paths) {
-      if (!rc) break;
-      let read = readValue(rc, side, path);
-      // Absent after a change only when the plan leaves it out; a name does not go away.
-      if (read.state === "absent" && side === "after") read = readValue(rc, "before", path);
-      if (read.state === "sensitive") return undefined;
-      if (read.state === "known" && typeof read.value === "string") return code(read.value);
+  /** The planned name of a change, else the configured one; undefined when sensitive or not known yet. */
+  private name(rc: PlanResourceChange, side: Side): string | undefined {
+    return this.targetName(this.targetOf(rc, []), side);
+  }
+
+  private targetName(target: Target, side: Side): string | undefined {
+    const rc = target.rc;
+    if (rc) {
+      for (const path of [["name"], ["metadata", 0, "name"], ["display_name"]] as const) {
+        let read = readValue(rc, side, path);
+        // Absent after a change only when the plan leaves it out; a name does not go away.
+        if (read.state === "absent" && side === "after") read = readValue(rc, "before", path);
+        if (read.state === "sensitive") return undefined;
+        if (read.state === "known" && typeof read.value === "string") return code(read.value);
+      }
     }
     // A name known only at apply is still worth showing as configured: `kv-workload-id${random_id.Suffix.hex}`.
-    const configured = expression(this.config.get(address), "name")?.constant_value;
-    return typeof configured === "string" ? code(configured) : undefined;
+    const config = target.config ?? (rc ? this.configOf(rc)?.resource : undefined);
+    for (const attribute of ["name", "display_name"]) {
+      const configured = expressionOf(config, attribute)?.constant_value;
+      if (typeof configured === "string") return code(configured);
+    }
+    return undefined;
   }
 
-  /** The resources an argument refers to in the configuration, deepest reference first. */
-  private references(address: string, attribute: string): Target[] {
+  private targetOf(rc: PlanResourceChange, path: Path): Target {
+    const configured = this.configOf(rc);
+    return {
+      address: rc.address,
+      type: rc.type,
+      mode: rc.mode ?? (rc.address.startsWith("data.") || rc.address.includes(".data.") ? "data" : "managed"),
+      path,
+      rc,
+      ...(configured ? { config: configured.resource } : {}),
+    };
+  }
+
+  /** The configuration of a change's resource, and the scope its expressions are evaluated in. */
+  private configOf(rc: PlanResourceChange): { resource: PlanConfigResource; scope: Scope } | undefined {
+    const address = parseAddress(rc.address);
+    if (!address) return undefined;
+    const located = this.locate(address.modules);
+    const resource = located?.module.resources.get(configAddress(address));
+    if (!located || !resource) return undefined;
+    const scope: Scope = {
+      modules: address.modules,
+      module: located.module,
+      ...(address.key !== undefined ? { key: address.key } : {}),
+    };
+    return { resource, scope: resource.for_each_expression ? { ...scope, forEach: { expression: resource.for_each_expression, scope } } : scope };
+  }
+
+  private scopeOfTarget(target: Target): Scope | undefined {
+    const address = parseAddress(target.address);
+    const located = address && this.locate(address.modules);
+    return address && located ? { modules: address.modules, module: located.module, ...(address.key !== undefined ? { key: address.key } : {}) } : undefined;
+  }
+
+  private locate(modules: readonly ModuleStep[]): { module: ConfigModule } | undefined {
+    let module = this.root;
+    for (const step of modules) {
+      const call = module.calls.get(step.name);
+      if (!call) return undefined;
+      module = call.module;
+    }
+    return { module };
+  }
+
+  /**
+   * The resources an expression refers to, in the order of its references, each once: through
+   * `var.` to the module call's argument, through `module.X.output` to the output's expression, through
+   * `each.value` to the element of the `for_each` collection, and to the instance that `each.key` or
+   * `count.index` selects when the expression indexes with them.
+   */
+  private resolve(expression: PlanExpression | undefined, scope: Scope, hops = 0): Target[] {
     const targets: Target[] = [];
-    for (const reference of expression(this.config.get(address), attribute)?.references ?? []) {
-      const target = parseReference(reference);
-      if (target && !targets.some((t) => t.address === target.address)) targets.push(target);
+    if (!expression || hops > MAX_HOPS) return targets;
+    const references = expression.references ?? [];
+    const indexed = references.some((r) => r === "each.key" || r === "count.index");
+    for (const reference of references) {
+      for (const target of this.resolveReference(reference, scope, indexed, hops)) {
+        if (!targets.some((t) => t.address === target.address)) targets.push(target);
+      }
     }
     return targets;
   }
+
+  private resolveReference(reference: string, scope: Scope, indexed: boolean, hops: number): Target[] {
+    const parsed = parseReference(reference);
+    if (!parsed) return [];
+    switch (parsed.kind) {
+      case "each":
+        return scope.forEach && scope.key !== undefined ? this.element(scope.forEach.expression, scope.forEach.scope, scope.key, parsed.path, hops + 1) : [];
+      case "var": {
+        const parent = scope.module.parent;
+        const step = scope.modules[scope.modules.length - 1];
+        const argument = parent && expressionOf(parent.call, parsed.name);
+        if (!parent || !step || !argument) return [];
+        const outer = this.callScope(scope.modules.slice(0, -1), parent.module, parent.call, step.key);
+        return this.resolve(argument, outer, hops + 1).map((t) => withPath(t, parsed.path));
+      }
+      case "module": {
+        const called = scope.module.calls.get(parsed.name);
+        if (!called || parsed.output === undefined) return [];
+        const repeated = called.call.count_expression !== undefined || called.call.for_each_expression !== undefined;
+        const key = parsed.key ?? (repeated && indexed ? scope.key : undefined);
+        return this.output(called, [...scope.modules, key === undefined ? { name: parsed.name } : { name: parsed.name, key }], parsed.output, parsed.path, hops);
+      }
+      case "resource": {
+        const config = scope.module.resources.get(parsed.address);
+        const repeated = config?.count_expression !== undefined || config?.for_each_expression !== undefined;
+        const key = parsed.key ?? (repeated && indexed ? scope.key : undefined);
+        return [this.instance(scope.modules, parsed.mode, parsed.type, parsed.name, key, parsed.path, config)];
+      }
+    }
+  }
+
+  /** The element `key` of a `for_each` collection, and `path` into it. */
+  private element(collection: PlanExpression, scope: Scope, key: InstanceKey, path: Path, hops: number): Target[] {
+    if (hops > MAX_HOPS) return [];
+    for (const reference of collection.references ?? []) {
+      const parsed = parseReference(reference);
+      if (parsed?.kind === "resource" && parsed.key === undefined && parsed.path.length === 0) {
+        return [this.instance(scope.modules, parsed.mode, parsed.type, parsed.name, key, path, scope.module.resources.get(parsed.address))];
+      }
+      if (parsed?.kind === "module" && parsed.key === undefined && parsed.output === undefined) {
+        const called = scope.module.calls.get(parsed.name);
+        const [output, ...rest] = path;
+        if (!called || typeof output !== "string") return [];
+        return this.output(called, [...scope.modules, { name: parsed.name, key }], output, rest, hops);
+      }
+      if (parsed?.kind === "var" && parsed.path.length === 0) {
+        const parent = scope.module.parent;
+        const step = scope.modules[scope.modules.length - 1];
+        const argument = parent && expressionOf(parent.call, parsed.name);
+        if (!parent || !step || !argument) return [];
+        return this.element(argument, this.callScope(scope.modules.slice(0, -1), parent.module, parent.call, step.key), key, path, hops + 1);
+      }
+    }
+    return [];
+  }
+
+  private output(called: { module: ConfigModule }, modules: readonly ModuleStep[], name: string, path: Path, hops: number): Target[] {
+    const expression = called.module.outputs.get(name);
+    return this.resolve(expression, { modules, module: called.module }, hops + 1).map((t) => withPath(t, path));
+  }
+
+  /** The scope of a module call's arguments: the calling module, with the call's own `each`/`count`. */
+  private callScope(modules: readonly ModuleStep[], module: ConfigModule, call: PlanModuleCall, key: InstanceKey | undefined): Scope {
+    const scope: Scope = { modules, module, ...(key !== undefined ? { key } : {}) };
+    return call.for_each_expression ? { ...scope, forEach: { expression: call.for_each_expression, scope } } : scope;
+  }
+
+  private instance(modules: readonly ModuleStep[], mode: "managed" | "data", type: string, name: string, key: InstanceKey | undefined, path: Path, config?: PlanConfigResource): Target {
+    const address: InstanceAddress = { modules, mode, type, name, ...(key !== undefined ? { key } : {}) };
+    const rc = this.byInstance.get(instanceId(address));
+    return { address: rc?.address ?? formatAddress(address), type, mode, path, ...(rc ? { rc } : {}), ...(config ? { config } : {}) };
+  }
 }
 
-function expression(resource: PlanConfigResource | undefined, attribute: string): PlanExpression | undefined {
-  const value = resource?.expressions?.[attribute];
+function configModule(raw: PlanConfigModule | undefined, parent?: ConfigModule["parent"]): ConfigModule {
+  const resources = new Map<string, PlanConfigResource>();
+  for (const resource of raw?.resources ?? []) resources.set(resource.address, resource);
+  const outputs = new Map<string, PlanExpression>();
+  for (const [name, output] of Object.entries(raw?.outputs ?? {})) if (output.expression) outputs.set(name, output.expression);
+  const calls = new Map<string, { call: PlanModuleCall; module: ConfigModule }>();
+  const module: ConfigModule = { resources, calls, outputs, ...(parent ? { parent } : {}) };
+  for (const [name, call] of Object.entries(raw?.module_calls ?? {})) calls.set(name, { call, module: configModule(call.module, { module, call }) });
+  return module;
+}
+
+function expressionOf(owner: { readonly expressions?: Readonly<Record<string, unknown>> } | undefined, attribute: string): PlanExpression | undefined {
+  const value = owner?.expressions && Object.prototype.hasOwnProperty.call(owner.expressions, attribute) ? owner.expressions[attribute] : undefined;
   return isObject(value) ? (value as PlanExpression) : undefined;
 }
 
-function resourceTarget(rc: PlanResourceChange): Target {
-  return { address: rc.address, type: rc.type, path: [] };
+function withPath(target: Target, path: Path): Target {
+  return path.length === 0 ? target : { ...target, path: [...target.path, ...path] };
 }
 
-/** `data.azurerm_client_config.Deployer.object_id` → that data source and `["object_id"]`. */
-function parseReference(reference: string): Target | undefined {
-  const match = /^((?:module\.[^.[]+(?:\[[^\]]*\])?\.)*(?:data\.)?([a-z][a-z0-9]*_[a-z0-9_]+)\.([^.[]+)(?:\[[^\]]*\])?)(?:\.(.+))?$/.exec(reference);
-  if (!match) return undefined;
-  // split() with a capture interleaves the text between separators with the captured indexes.
-  const path = (match[4] ?? "").split(/\.|\[(\d+)\]/).flatMap((part, i): (string | number)[] => {
-    if (i % 2 === 1) return part === undefined ? [] : [Number(part)];
-    return part ? [part] : [];
-  });
-  return { address: match[1], type: match[2], path };
+type Reference =
+  | { readonly kind: "each"; readonly path: Path }
+  | { readonly kind: "var"; readonly name: string; readonly path: Path }
+  | { readonly kind: "module"; readonly name: string; readonly key?: InstanceKey; readonly output?: string; readonly path: Path }
+  | { readonly kind: "resource"; readonly address: string; readonly mode: "managed" | "data"; readonly type: string; readonly name: string; readonly key?: InstanceKey; readonly path: Path };
+
+/**
+ * `data.azurerm_client_config.Deployer.object_id`, `module.team["a"].principal_id`, `var.scope`,
+ * `each.value.principal_id`: what a reference of the configuration names. `each.key`, `count.index`,
+ * `local.`, `path.` and `terraform.` name no resource.
+ */
+function parseReference(reference: string): Reference | undefined {
+  const steps = traversal(reference);
+  if (!steps || typeof steps[0] !== "string") return undefined;
+  const [head, ...rest] = steps;
+  const names = (from: number): Path => rest.slice(from).map((step) => (typeof step === "string" ? step : step.key));
+  switch (head) {
+    case "each":
+      return rest[0] === "value" ? { kind: "each", path: names(1) } : undefined;
+    case "var":
+      return typeof rest[0] === "string" ? { kind: "var", name: rest[0], path: names(1) } : undefined;
+    case "module": {
+      if (typeof rest[0] !== "string") return undefined;
+      const keyed = rest[1] !== undefined && typeof rest[1] !== "string";
+      const key = keyed ? (rest[1] as { key: InstanceKey }).key : undefined;
+      const after = names(keyed ? 2 : 1);
+      const output = typeof after[0] === "string" ? after[0] : undefined;
+      return { kind: "module", name: rest[0], ...(key !== undefined ? { key } : {}), ...(output !== undefined ? { output } : {}), path: after.slice(1) };
+    }
+    case "count":
+    case "local":
+    case "path":
+    case "terraform":
+    case "self":
+      return undefined;
+    default: {
+      const data = head === "data";
+      const [type, name, maybeKey, ...more] = data ? rest : steps;
+      if (typeof type !== "string" || typeof name !== "string") return undefined;
+      const keyed = maybeKey !== undefined && typeof maybeKey !== "string";
+      const key = keyed ? (maybeKey as { key: InstanceKey }).key : undefined;
+      const path = (keyed ? more : maybeKey === undefined ? [] : [maybeKey, ...more]).map((step) => (typeof step === "string" ? step : step.key));
+      const address = `${data ? "data." : ""}${type}.${name}`;
+      return { kind: "resource", address, mode: data ? "data" : "managed", type, name, ...(key !== undefined ? { key } : {}), path };
+    }
+  }
+}
+
+/** `a.b["k"][0].c` as `["a", "b", {key: "k"}, {key: 0}, "c"]`; undefined when it does not parse. */
+function traversal(reference: string): (string | { key: InstanceKey })[] | undefined {
+  // An index is parsed as an address's instance key is: the same quoting.
+  const steps: (string | { key: InstanceKey })[] = [];
+  let rest = reference;
+  while (rest.length > 0) {
+    // Any text up to the next separator, as addresses are read (plan-address.ts).
+    const name = /^\.?([^.[]+)/.exec(rest);
+    if (name && (steps.length === 0) === !rest.startsWith(".")) {
+      steps.push(name[1]);
+      rest = rest.slice(name[0].length);
+      continue;
+    }
+    if (!rest.startsWith("[")) return undefined;
+    const parsed = parseAddress(`x.y${rest.slice(0, indexEnd(rest))}`);
+    if (!parsed || parsed.key === undefined) return undefined;
+    steps.push({ key: parsed.key });
+    rest = rest.slice(indexEnd(rest));
+  }
+  return steps;
+}
+
+/** Where the index at the start of `text` ends: after its `]`, skipping a quoted key's escapes. */
+function indexEnd(text: string): number {
+  let quoted = false;
+  for (let i = 1; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === "\\") i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === "]") return i + 1;
+  }
+  return text.length;
+}
+
+/** An instance address written as Terraform writes it, for instances the plan does not list. */
+function formatAddress(address: InstanceAddress): string {
+  const key = (k: InstanceKey | undefined) => (k === undefined ? "" : typeof k === "number" ? `[${k}]` : `[${JSON.stringify(k)}]`);
+  const modules = address.modules.map((m) => `module.${m.name}${key(m.key)}.`).join("");
+  return `${modules}${address.mode === "data" ? "data." : ""}${address.type}.${address.name}${key(address.key)}`;
 }
 
 /** Names what an Azure resource id or Key Vault URL points at. */
@@ -640,6 +1042,36 @@ function rawValue(value: unknown, role: Role): string {
   return role === "issuer" ? code(String(value)) : `${role} ${code(typeof value === "string" ? value : JSON.stringify(value))}`;
 }
 
+export function grantText(grant: Grant): string {
+  const type = grant.principalType ? ` (${grant.principalType})` : "";
+  return `${grant.principal}${type} → ${grant.role} → ${grant.scope}`;
+}
+
+export function trustText(trust: Trust): string {
+  return `${trust.identity} ← ${trust.issuer} + ${trust.subject}`;
+}
+
+function sameGrant(a: Grant, b: Grant): boolean {
+  return grantText(a) === grantText(b);
+}
+
+function sameTrust(a: Trust, b: Trust): boolean {
+  return trustText(a) === trustText(b);
+}
+
+/**
+ * Whether a sensitive attribute's value changes. `terraform show -json` writes sensitive values
+ * too (marked, not hidden); they are compared here and never shown. Without both values, an
+ * update is taken to change it.
+ */
+function sensitiveChanges(rc: PlanResourceChange, attribute: string): boolean {
+  if (markedOnPath(rc.change.after_unknown, [attribute])) return true;
+  const before = dig(rc.change.before, [attribute]);
+  const after = dig(rc.change.after, [attribute]);
+  if (before === undefined || after === undefined) return true;
+  return JSON.stringify(before) !== JSON.stringify(after);
+}
+
 /** Reads one value of one side of a change, honouring sensitivity and unknowns. */
 function readValue(rc: PlanResourceChange, side: Side, path: Path): Read {
   if (path.some((part) => NEVER_READ.has(String(part)))) return { state: "sensitive" };
@@ -655,7 +1087,7 @@ function markedOnPath(tree: unknown, path: Path): boolean {
   let node = tree;
   for (const part of path) {
     if (node === true) return true;
-    node = isObject(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[part] : undefined;
+    node = own(node, part);
   }
   return hasTrue(node);
 }
@@ -668,11 +1100,15 @@ function hasTrue(node: unknown): boolean {
 
 function dig(value: unknown, path: Path): unknown {
   let node = value;
-  for (const part of path) {
-    if (!isObject(node) && !Array.isArray(node)) return undefined;
-    node = (node as Record<string | number, unknown>)[part];
-  }
+  for (const part of path) node = own(node, part);
   return node;
+}
+
+/** A child of an object or list, never one inherited from a prototype (`constructor`, `__proto__`). */
+function own(node: unknown, key: string | number): unknown {
+  if (Array.isArray(node)) return typeof key === "number" ? node[key] : undefined;
+  if (!isObject(node) || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
+  return node[key];
 }
 
 /** Equal, counting null, absent and empty as the same (plans differ on which they write). */
@@ -693,11 +1129,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function asObject(value: unknown): Record<string, unknown> {
   return isObject(value) ? value : {};
-}
-
-/** Locale-independent, so the output is the same on every machine. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function capitalize(text: string): string {
