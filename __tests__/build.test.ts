@@ -99,7 +99,9 @@ describe("archiver, which cdktf loads at start-up only to zip assets in a child 
       inputs: [string, string][];
       packages: [string, string][];
     };
-    expect(stamp.inputs.map(([file]) => file)).toContain(path.join("scripts", "no-archiver.js"));
+    // cdktn zips with fflate, so under it there is no archiver to leave out and no stand-in to build in.
+    const coreLoadsArchiver = "archiver" in (JSON.parse(fs.readFileSync(require.resolve("cdktf/package.json"), "utf8")).dependencies ?? {});
+    expect(stamp.inputs.map(([file]) => file).includes(path.join("scripts", "no-archiver.js"))).toBe(coreLoadsArchiver);
     expect(stamp.packages.map(([file]) => file).filter((file) => file.split(path.sep).includes("archiver"))).toEqual([]);
     expect(stamp.packages.length).toBeGreaterThan(100); // the packages are bundled: the check above saw them
   });

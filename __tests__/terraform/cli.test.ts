@@ -1,11 +1,14 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { CDK_CORE } from "../../lib/private/cdk-core";
 import { cleanEnv, runApp, scratchDir, STACK_FILE } from "../app-process";
 
 const ROOT = path.join(__dirname, "..", "..");
+// The installed core's own CLI: cdktf-cli, or cdktn-cli once the project runs on CDK Terrain (help/cdk-terrain.md).
+const CLI = CDK_CORE.name === "cdktf" ? "cdktf" : "cdktn";
 
-describe("npx cdktf synth", () => {
+describe(`npx ${CLI} synth`, () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
@@ -13,7 +16,7 @@ describe("npx cdktf synth", () => {
     const out = scratchDir("aks-wi-cli-");
     const appDir = scratchDir("aks-wi-app-");
     dirs.push(out, appDir);
-    const cli = spawnSync(process.execPath, [require.resolve("cdktf-cli/bundle/bin/cdktf"), "synth", "--output", out], {
+    const cli = spawnSync(process.execPath, [require.resolve(`${CLI}-cli/bundle/bin/${CLI}`), "synth", "--output", out], {
       cwd: ROOT,
       encoding: "utf8",
       env: { ...cleanEnv(), CHECKPOINT_DISABLE: "1", CI: "1" },
