@@ -210,3 +210,22 @@ describe("scalar", () => {
     expect(scalar(value)).toBe(expected);
   });
 });
+
+describe("code of a long value", () => {
+  test("shows the first 512 characters and says how long it was, so one value cannot fill a review", () => {
+    const value = `${"a".repeat(600)}\n<!--`;
+    expect(code(value)).toBe(`\`${"a".repeat(512)}…\` (cut, 605 characters)`);
+    expect(markup(code(value))).toEqual(["paragraph_open", "paragraph_close"]);
+  });
+
+  test("counts characters, not UTF-16 units, and never cuts one in half", () => {
+    const value = "😀".repeat(600);
+    expect(code(value)).toBe(`\`${"😀".repeat(512)}…\` (cut, 600 characters)`);
+    expect(code("😀".repeat(512))).toBe(`\`${"😀".repeat(512)}\``);
+  });
+
+  test("cuts before writing hidden characters as escapes, and takes a smaller limit", () => {
+    expect(code("\u202e".repeat(10), 4)).toBe("`\\u202e\\u202e\\u202e\\u202e…` (cut, 10 characters)");
+    expect(code("1.11.4", 64)).toBe("`1.11.4`");
+  });
+});

@@ -97,6 +97,13 @@ function main(argv) {
   return 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`generate-builtin-roles: ${error.message.split("\n")[0]}\n`);
+    process.exitCode = 1;
+  }
+}
 
 module.exports = { rolesFrom, render };

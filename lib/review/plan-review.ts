@@ -347,6 +347,7 @@ class PlanModel {
   private readonly byInstance = new Map<string, PlanResourceChange>();
   private readonly root: ConfigModule;
   private readonly valueIndex = new Map<string, { readonly target: Target; readonly side: Side }>();
+  private readonly configs = new WeakMap<PlanResourceChange, { resource: PlanConfigResource; scope: Scope } | undefined>();
 
   constructor(plan: PlanJson) {
     this.changes = [...(plan.resource_changes ?? [])].sort(compareChanges);
@@ -785,8 +786,13 @@ class PlanModel {
     };
   }
 
-  /** The configuration of a change's resource, and the scope its expressions are evaluated in. */
+  /** The configuration of a change's resource, and the scope its expressions are evaluated in; looked up once per change. */
   private configOf(rc: PlanResourceChange): { resource: PlanConfigResource; scope: Scope } | undefined {
+    if (!this.configs.has(rc)) this.configs.set(rc, this.findConfig(rc));
+    return this.configs.get(rc);
+  }
+
+  private findConfig(rc: PlanResourceChange): { resource: PlanConfigResource; scope: Scope } | undefined {
     const address = parseAddress(rc.address);
     if (!address) return undefined;
     const located = this.locate(address.modules);

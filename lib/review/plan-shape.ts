@@ -229,17 +229,41 @@ function checkExpression(value: Json, path: Path): void {
 
 /** Walks the whole document without recursion and refuses nesting deeper than `MAX_DEPTH`. */
 function checkDepth(plan: Record<string, Json>): void {
-  const stack: { value: Json; depth: number; path: Path }[] = [{ value: plan, depth: 0, path: [] }];
-  while (stack.length > 0) {
-    const { value, depth, path } = stack.pop()!;
-    if (depth > MAX_DEPTH) {
-      throw new PlanFormatError(`not a valid plan: ${jsonPath(path)}${path.length >= 6 ? "…" : ""}: nested more than ${MAX_DEPTH} levels deep, which no plan of a provider schema is`);
+  // Values and their depths side by side: no path is kept for each of a large plan's million values.
+  const values: Json[] = [plan];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop()!;
+    if (depth > MAX_DEPTH) failTooDeep(plan);
+    const children = Array.isArray(value) ? value : isObject(value) ? Object.values(value) : [];
+    for (const item of children) {
+      if (typeof item === "object" && item !== null) {
+        values.push(item);
+        depths.push(depth + 1);
+      }
     }
-    // Only the first few steps of the path are kept: enough to say where, and not a path as deep as the value.
-    const step = (key: string | number) => (path.length < 6 ? [...path, key] : path);
-    if (Array.isArray(value)) value.forEach((item, i) => typeof item === "object" && item !== null && stack.push({ value: item, depth: depth + 1, path: step(i) }));
-    else if (isObject(value)) for (const [key, item] of Object.entries(value)) if (typeof item === "object" && item !== null) stack.push({ value: item, depth: depth + 1, path: step(key) });
   }
+}
+
+/** Finds where the document is too deep, to say so: the first few steps of the path are enough. */
+function failTooDeep(plan: Record<string, Json>): never {
+  const deepest = (value: Json, limit: number): { depth: number; path: (string | number)[] } => {
+    // Depth of a value without recursion, and the first steps towards its deepest point.
+    let best = { depth: 0, path: [] as (string | number)[] };
+    const stack: { value: Json; depth: number; path: (string | number)[] }[] = [{ value, depth: 0, path: [] }];
+    while (stack.length > 0) {
+      const { value: node, depth, path } = stack.pop()!;
+      if (depth > best.depth) best = { depth, path };
+      if (depth > limit) break;
+      const step = (key: string | number) => (path.length < 6 ? [...path, key] : path);
+      if (Array.isArray(node)) node.forEach((item, i) => typeof item === "object" && item !== null && stack.push({ value: item, depth: depth + 1, path: step(i) }));
+      else if (isObject(node)) for (const key of Object.keys(node)) if (typeof node[key] === "object" && node[key] !== null) stack.push({ value: node[key], depth: depth + 1, path: step(key) });
+    }
+    return best;
+  };
+  const { path } = deepest(plan, MAX_DEPTH);
+  throw new PlanFormatError(`not a valid plan: ${jsonPath(path)}${path.length >= 6 ? "…" : ""}: nested more than ${MAX_DEPTH} levels deep, which no plan of a provider schema is`);
 }
 
 function object(value: Json, path: Path): Record<string, Json> {

@@ -251,7 +251,8 @@ function assemble(header: readonly string[], sections: readonly Section[], cuts:
  * Cuts sections until the review fits: first every section down to its summary and count, then
  * the summaries from the lowest priority up while it still does not fit, then gives back lines in
  * priority order (risks, access changes, federated credentials, changes), each section whole when
- * it fits whole. Sizes come from the lines' byte lengths, so this is linear in the plan's size.
+ * it fits whole, and none after the first that does not. Sizes come from the lines' byte lengths,
+ * so this is linear in the plan's size.
  */
 function withinBudget(header: readonly string[], sections: readonly Section[], pointer: string, maxBytes: number): string {
   // Every line is followed by "\n" but the last, so a review's size is the sum of its lines' sizes plus one each, minus one.
@@ -280,9 +281,11 @@ function withinBudget(header: readonly string[], sections: readonly Section[], p
     sizes[i] = sectionSize(i, cuts[i]);
   }
   if (total() > maxBytes) throw new Error(`the plan review's headings and counts alone take ${total()} bytes, over the limit of ${maxBytes}`);
+  // A section gets lines only while every section before it is whole: what matters more is never cut for what matters less.
+  let before = true;
   sections.forEach((section, i) => {
     const cut = cuts[i];
-    if (cut === "full") return;
+    if (cut === "full" || !before) return;
     const room = maxBytes - total();
     const whole = size(sectionLines(section, "full", pointer));
     if (whole - sizes[i] <= room) {
@@ -300,6 +303,7 @@ function withinBudget(header: readonly string[], sections: readonly Section[], p
     }
     cuts[i] = { ...cut, shown: low };
     sizes[i] = sectionSize(i, cuts[i]);
+    before = false;
   });
   const text = assemble(header, sections, cuts, pointer, summaries);
   // The sizes above are exact; this guards the arithmetic, not the input.
