@@ -53,9 +53,9 @@ describe("plans that are not plans: one line naming the JSON path, exit 1", () =
   const change = (plan: ReturnType<typeof base>) => plan.resource_changes[0].change as { [key: string]: Json };
 
   test.each([
-    ["format_version 99.0", (p: ReturnType<typeof base>) => (p.format_version = "99.0"), /format_version "99\.0" is not one this review reads: it reads format 1\.x/],
-    ["format_version 2.0", (p: ReturnType<typeof base>) => (p.format_version = "2.0"), /format_version "2\.0" is not one/],
-    ["format_version banana", (p: ReturnType<typeof base>) => (p.format_version = "banana"), /format_version "banana" is not one/],
+    ["format_version 99.0", (p: ReturnType<typeof base>) => (p.format_version = "99.0"), /plan\.json is not a format this review reads: format_version "99\.0" is not 1\.x, which Terraform 1\.0 and later write/],
+    ["format_version 2.0", (p: ReturnType<typeof base>) => (p.format_version = "2.0"), /format_version "2\.0" is not 1\.x/],
+    ["format_version banana", (p: ReturnType<typeof base>) => (p.format_version = "banana"), /format_version "banana" is not 1\.x/],
     ["replace_paths: \"abc\"", (p: ReturnType<typeof base>) => (change(p).replace_paths = "abc"), /resource_changes\[0\]\.change\.replace_paths: expected a list, got "abc"$/m],
     ["replace_paths: [null]", (p: ReturnType<typeof base>) => (change(p).replace_paths = [null]), /resource_changes\[0\]\.change\.replace_paths\[0\]: expected an attribute path \(a list of names and indexes\), got null$/m],
     ["root_module.resources: {}", (p: ReturnType<typeof base>) => (p.configuration.root_module.resources = {}), /configuration\.root_module\.resources: expected a list, got an object$/m],

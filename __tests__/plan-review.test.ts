@@ -446,7 +446,7 @@ describe("input that is not a plan", () => {
     ["state", { format_version: "1.0", values: {} }, "not a plan (no resource_changes or planned_values): run `terraform show -json <planfile>`, not on the state"],
     ["a broken change", { format_version: "1.2", resource_changes: [{ address: "a.b", type: "a" }] }, "not a valid plan: resource_changes[0].change: expected an object, got nothing"],
     ["changes that are not a list", { format_version: "1.2", planned_values: {}, resource_changes: {} }, "not a valid plan: resource_changes: expected a list, got an object"],
-    ["a format of another major version", { format_version: "2.0", planned_values: {} }, 'format_version "2.0" is not one this review reads: it reads format 1.x, which Terraform 1.0 and later write (run `terraform show -json <planfile>` with Terraform 1.x)'],
+    ["a format of another major version", { format_version: "2.0", planned_values: {} }, "not a format this review reads: format_version \"2.0\" is not 1.x, which Terraform 1.0 and later write (run `terraform show -json <planfile>` with Terraform 1.x)"],
   ])("fails on %s", (_, input, message) => {
     expect(() => reviewPlan(input)).toThrow(new PlanFormatError(message));
   });

@@ -108,7 +108,7 @@ describe("the pull-request job's review", () => {
   test("a file that is not a plan: the step fails with one line, and nothing is written", () => {
     const result = reviewStep('{"format_version":"2.0","planned_values":{}}', pushed);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^plan-review: \S+plan\.json is format_version "2\.0" is not one this review reads: [^\n]+\n$/);
+    expect(result.stderr).toMatch(/^plan-review: \S+plan\.json is not a format this review reads: format_version "2\.0" is not 1\.x[^\n]+\n$/);
     expect(result).toMatchObject({ output: undefined, summary: undefined, comment: undefined, full: undefined });
   });
 

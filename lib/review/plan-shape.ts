@@ -122,7 +122,7 @@ export function checkPlan(plan: unknown): PlanJson {
   const version = plan.format_version;
   if (!/^1\.\d{1,4}$/.test(version)) {
     throw new PlanFormatError(
-      `format_version ${describe(version)} is not one this review reads: it reads format 1.x, which Terraform 1.0 and later write (run \`terraform show -json <planfile>\` with Terraform 1.x)`,
+      `not a format this review reads: format_version ${describe(version)} is not 1.x, which Terraform 1.0 and later write (run \`terraform show -json <planfile>\` with Terraform 1.x)`,
     );
   }
   if (plan.resource_changes === undefined && plan.deferred_changes === undefined && !("planned_values" in plan)) {
