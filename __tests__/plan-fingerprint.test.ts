@@ -168,6 +168,19 @@ describe("planFingerprint", () => {
     expect(planFingerprint(plan)).not.toBe(base);
   });
 
+  test("keeps a no-op that imports or moves an object, which changes the state (where Terraform writes them)", () => {
+    const plan = fixture("secret-version-bumped");
+    const base = planFingerprint(plan);
+    const imported = structuredClone(plan);
+    changeOf(imported, CLUSTER).change.importing = { id: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks" };
+    const moved = structuredClone(plan);
+    changeOf(moved, CLUSTER).previous_address = "azurerm_kubernetes_cluster.Old";
+    expect(new Set([base, planFingerprint(imported), planFingerprint(moved)]).size).toBe(3);
+    const otherId = structuredClone(imported);
+    changeOf(otherId, CLUSTER).change.importing = { id: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/other" };
+    expect(planFingerprint(otherId)).not.toBe(planFingerprint(imported));
+  });
+
   test("cannot take a real value for a marker", () => {
     const sensitive = withCredentials();
     const literal = withCredentials();

@@ -12,7 +12,7 @@ import { checkPlan as checkPlanShape, PlanFormatError } from "./plan-shape";
  * Hashed first, so that a future change of the canonical form gives new fingerprints instead of
  * accidental matches with old ones.
  */
-export const FINGERPRINT_SCHEME = "aks-workload-identity plan fingerprint v1";
+export const FINGERPRINT_SCHEME = "aks-workload-identity plan fingerprint v2";
 
 /** Written in place of a sensitive value (or a never-read attribute) in the canonical form. */
 export const SENSITIVE_MARKER = "<sensitive>";
@@ -33,14 +33,15 @@ export function planFingerprint(plan: unknown): string {
 /**
  * What the fingerprint hashes: every resource change that does something (no-ops are left out:
  * they apply nothing, and a refreshing plan and one that does not refresh differ in them only
- * through refreshed values), sorted by address, each with its address, deposed key, previous
+ * through refreshed values; but a no-op that imports or moves an object changes the state, so it
+ * stays), sorted by address, each with its address, deposed key, previous
  * address, import id, provider, actions, action_reason, replace_paths, and its before and after
  * values with every sensitive value and every unknown replaced by a marker. Keys are sorted; a
  * marker is a bare token, not a JSON string, so no real value can be taken for one.
  */
 export function canonicalChanges(plan: unknown): string {
   const changes = checkPlan(plan)
-    .filter((rc) => !(rc.change.actions.length === 1 && rc.change.actions[0] === "no-op"))
+    .filter((rc) => !(rc.change.actions.length === 1 && rc.change.actions[0] === "no-op") || importOf(rc) !== undefined || rc.previous_address !== undefined)
     .map((rc) => {
       const { change } = rc;
       const entry: Record<string, unknown> = {
@@ -51,7 +52,7 @@ export function canonicalChanges(plan: unknown): string {
       };
       if (rc.deposed !== undefined) entry.deposed = rc.deposed;
       if (rc.previous_address !== undefined) entry.previous_address = rc.previous_address;
-      if (rc.importing !== undefined) entry.importing = rc.importing;
+      if (importOf(rc) !== undefined) entry.importing = importOf(rc);
       if (rc.provider_name !== undefined) entry.provider_name = rc.provider_name;
       if (rc.action_reason !== undefined) entry.action_reason = rc.action_reason;
       if (change.replace_paths !== undefined) entry.replace_paths = change.replace_paths;
@@ -77,7 +78,13 @@ interface Change {
     readonly before_sensitive?: unknown;
     readonly after_sensitive?: unknown;
     readonly replace_paths?: unknown;
+    /** Terraform writes an import here (`{ "id": … }`), on the change, not beside it. */
+    readonly importing?: unknown;
   };
+}
+
+function importOf(rc: Change): unknown {
+  return rc.change.importing ?? rc.importing;
 }
 
 /** Same messages as the review's, so the CLI reports a wrong file the same way in both modes. */
