@@ -9,6 +9,23 @@ if (!name || !(name in ENTRIES)) {
   process.stderr.write(`usage: node scripts/run.js ENTRY [ARGS...]; ENTRY is one of ${Object.keys(ENTRIES).join(", ")}\n`);
   process.exit(3);
 }
-const file = ensureBuilt(name);
+/** A package that cannot be loaded means an install that is missing or incomplete: say so in one line, not a stack trace. */
+function exitIfNotInstalled(error) {
+  if (!error || error.code !== "MODULE_NOT_FOUND") throw error;
+  const missing = /Cannot find module '([^']+)'/.exec(String(error.message))?.[1] ?? "a package";
+  process.stderr.write(`${name}: cannot load ${missing}: node_modules is missing or incomplete; run npm ci\n`);
+  process.exit(1);
+}
+
+let file;
+try {
+  file = ensureBuilt(name);
+} catch (error) {
+  exitIfNotInstalled(error);
+}
 process.argv = [process.argv[0], file, ...args];
-require(path.resolve(file));
+try {
+  require(path.resolve(file));
+} catch (error) {
+  exitIfNotInstalled(error);
+}

@@ -1,80 +1,206 @@
+import * as crypto from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
+import { currentProcess, ProcessIdentity, processState } from "../private/process-identity";
 
-const STAGING_MARK = ".staging-";
+/** Staging directories live inside the output directory: on its filesystem, whatever is mounted or linked there. */
+const STAGING_PREFIX = ".staging-";
+/**
+ * A staging directory whose owner cannot be asked (another host, another PID namespace) is
+ * abandoned once it is this old. A synthesis of 5000 workloads takes seconds.
+ */
+export const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+
+/** The output could not be written: one line for the user, naming the path. The earlier output is as it was. */
+export class OutputError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = "OutputError";
+  }
+}
 
 /**
- * Synthesizes into a staging directory beside `outdir` and moves the files into `outdir` only
- * once every stack synthesized. An error, or a kill, before that leaves `outdir` as it was. Files
- * are replaced one by one with rename(2), which is atomic, stack files before manifest.json;
- * anything else in `outdir` (a stack's .terraform directory, its lock file) is left alone.
+ * Synthesizes into a staging directory inside `outdir` and moves the files into place only once
+ * every stack synthesized and every target was found writable. An error, or a kill, before that
+ * leaves `outdir` as it was. Files are replaced one by one with rename(2), which is atomic, stack
+ * files before manifest.json; anything else in `outdir` (a stack's .terraform directory, its lock
+ * file) is left alone.
+ * @throws OutputError when the output cannot be written (no space, no permission, a read-only or other filesystem)
  */
 export function synthAtomically(outdir: string, build: (app: App) => void): void {
-  const parent = path.dirname(outdir);
-  fs.mkdirSync(parent, { recursive: true });
-  removeAbandonedStaging(outdir);
-  // Host and pid name the owner (for clean-up after a kill); the random part keeps two containers
-  // that share the directory, and may share pids, apart.
-  const staging = fs.mkdtempSync(path.join(parent, `${stagingPrefix(outdir)}${process.pid}-`));
+  let created: string | undefined;
   try {
-    const app = new App({ outdir: staging });
-    build(app);
-    app.synth();
-    const files = listFiles(staging).sort((a, b) => Number(a === "manifest.json") - Number(b === "manifest.json"));
-    removeReplacedOutput(staging, outdir);
-    for (const file of files) {
-      const target = path.join(outdir, file);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.renameSync(path.join(staging, file), target);
+    created = fs.mkdirSync(outdir, { recursive: true });
+  } catch (error) {
+    throw outputError(error, outdir, outdir);
+  }
+  let published = false;
+  try {
+    removeAbandonedStaging(outdir);
+    const staging = path.join(outdir, stagingName(currentProcess()));
+    try {
+      fs.mkdirSync(staging);
+    } catch (error) {
+      throw outputError(error, outdir, outdir);
+    }
+    try {
+      const app = new App({ outdir: staging });
+      build(app);
+      try {
+        app.synth();
+      } catch (error) {
+        throw isErrno(error) ? outputError(error, outdir, outdir) : error;
+      }
+      const files = listFiles(staging).sort((a, b) => Number(a === "manifest.json") - Number(b === "manifest.json"));
+      checkTargets(staging, outdir, files);
+      for (const file of files) {
+        const target = path.join(outdir, file);
+        try {
+          fs.renameSync(path.join(staging, file), target);
+        } catch (error) {
+          throw outputError(error, outdir, target);
+        }
+      }
+      published = true;
+      removeReplacedOutput(outdir, files);
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
     }
   } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
+    // A first synthesis that failed leaves no empty output directory behind.
+    if (!published && created !== undefined) removeEmptyUpTo(outdir, created);
   }
-}
-
-function stagingPrefix(outdir: string): string {
-  return `.${path.basename(outdir)}${STAGING_MARK}${os.hostname()}-`;
 }
 
 /**
- * Synthesized files of a stack that this synthesis does not write again (cdk.tf.json after a
- * switch to HCL, or the reverse): Terraform would read both. Other files stay (.terraform, locks).
+ * Every target's directory exists, is on the staging directory's filesystem, and may be written;
+ * no target is a directory. Checked for all before the first rename, so that a failure leaves the
+ * earlier output whole instead of a new stack file beside an old manifest.
  */
-function removeReplacedOutput(staging: string, outdir: string): void {
-  const stacks = path.join(staging, "stacks");
-  if (!fs.existsSync(stacks)) return;
-  for (const stack of fs.readdirSync(stacks)) {
-    for (const file of ["cdk.tf.json", "cdk.tf", "metadata.json"]) {
-      if (!fs.existsSync(path.join(stacks, stack, file))) fs.rmSync(path.join(outdir, "stacks", stack, file), { force: true });
+function checkTargets(staging: string, outdir: string, files: readonly string[]): void {
+  const device = fs.statSync(staging).dev;
+  const directories = [...new Set(files.map((f) => path.dirname(path.join(outdir, f))))];
+  for (const directory of directories) {
+    try {
+      fs.mkdirSync(directory, { recursive: true });
+      if (fs.statSync(directory).dev !== device) {
+        throw Object.assign(new Error("on another filesystem"), { code: "EXDEV" });
+      }
+      fs.accessSync(directory, fs.constants.W_OK | fs.constants.X_OK);
+    } catch (error) {
+      throw outputError(error, outdir, directory);
+    }
+  }
+  for (const file of files) {
+    const target = path.join(outdir, file);
+    if (fs.lstatSync(target, { throwIfNoEntry: false })?.isDirectory()) {
+      throw outputError(Object.assign(new Error("is a directory"), { code: "EISDIR" }), outdir, target);
     }
   }
 }
 
-/** Staging directories this host's killed runs left: their process no longer exists. */
+function isErrno(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string" && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code!);
+}
+
+const WHY: Readonly<Record<string, [string, string]>> = {
+  ENOSPC: ["no space is left on its device", "free some space"],
+  EDQUOT: ["the disk quota is used up", "free some space or raise the quota"],
+  EACCES: ["permission denied", "make it writable for this user, or synthesize elsewhere (npx cdktf synth --output DIR)"],
+  EPERM: ["the operation is not permitted", "make it writable for this user, or synthesize elsewhere (npx cdktf synth --output DIR)"],
+  EROFS: ["it is on a read-only filesystem", "synthesize elsewhere (npx cdktf synth --output DIR)"],
+  EXDEV: [
+    "it is on another filesystem than the output directory, so its files cannot be replaced atomically",
+    "make the stack directory part of the output directory's filesystem (a mount or a symbolic link to elsewhere is fine for the output directory itself)",
+  ],
+  EISDIR: ["a directory stands where a file goes", "remove that directory"],
+  ENOTDIR: ["a file stands where a directory goes", "remove that file"],
+  EMFILE: ["too many files are open", "close other programs or raise the limit (ulimit -n)"],
+  ENAMETOOLONG: ["the path is too long", "synthesize into a shorter path"],
+  ELOOP: ["symbolic links loop", "fix the links"],
+};
+
+/** One line for an errno error while writing the output; anything else is a bug and is returned as it is. */
+function outputError(error: unknown, outdir: string, target: string): unknown {
+  if (!isErrno(error)) return error;
+  const code = error.code!;
+  // A failure inside the staging directory is a failure to write the output directory.
+  const shown = target.includes(`${path.sep}${STAGING_PREFIX}`) ? outdir : target;
+  const [why, fix] = WHY[code] ?? [`the system refused (${error.message.split("\n")[0]})`, "check the path"];
+  return new OutputError(`cannot write ${shown}: ${why} (${code}); ${fix}, then synthesize again. The earlier output is unchanged.`, code, shown);
+}
+
+/**
+ * `.staging-BOOT-PIDNS-PID-START-TOKEN`: the machine's boot, the PID namespace, the pid and its
+ * start time name the process that owns it, so that another run can tell whether it still runs;
+ * the random token keeps every run's directory apart whatever the rest says.
+ */
+function stagingName(owner: ProcessIdentity): string {
+  return `${STAGING_PREFIX}${owner.boot}-${owner.pidNamespace}-${owner.pid}-${owner.start}-${crypto.randomBytes(6).toString("hex")}`;
+}
+
+function parseStagingName(name: string): ProcessIdentity | undefined {
+  const match = /^\.staging-([0-9a-fx]+)-(\d+|x)-(\d+)-(\d+|x)-[0-9a-f]+$/.exec(name);
+  if (!match) return undefined;
+  return { boot: match[1], pidNamespace: match[2], pid: Number(match[3]), start: match[4] };
+}
+
+/**
+ * Removes staging directories of runs that were killed: of this machine and PID namespace when
+ * their process is gone (or its pid now belongs to a later process), of anywhere else only when
+ * older than ABANDONED_AFTER_MS. Never a directory of a run that may still be going.
+ */
 function removeAbandonedStaging(outdir: string): void {
-  const prefix = stagingPrefix(outdir);
-  for (const entry of fs.readdirSync(path.dirname(outdir))) {
-    if (!entry.startsWith(prefix)) continue;
-    const pid = Number(entry.slice(prefix.length).split("-")[0]);
-    if (Number.isInteger(pid) && pid !== process.pid && !isRunning(pid)) {
-      fs.rmSync(path.join(path.dirname(outdir), entry), { recursive: true, force: true });
+  const now = Date.now();
+  for (const entry of fs.readdirSync(outdir)) {
+    if (!entry.startsWith(STAGING_PREFIX)) continue;
+    const full = path.join(outdir, entry);
+    const owner = parseStagingName(entry);
+    const state = owner === undefined ? "unknown" : processState(owner);
+    let abandoned = state === "gone";
+    if (state === "unknown") {
+      const modified = fs.lstatSync(full, { throwIfNoEntry: false })?.mtimeMs;
+      abandoned = modified !== undefined && now - modified > ABANDONED_AFTER_MS;
+    }
+    if (abandoned) fs.rmSync(full, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Synthesized files of a stack that this synthesis did not write again (cdk.tf.json after a switch
+ * to HCL, or the reverse): Terraform would read both. Other files stay (.terraform, locks).
+ */
+function removeReplacedOutput(outdir: string, written: readonly string[]): void {
+  const files = new Set(written);
+  const stacks = new Set(written.filter((f) => f.split(path.sep)[0] === "stacks" && f.split(path.sep).length === 3).map((f) => f.split(path.sep)[1]));
+  for (const stack of stacks) {
+    for (const file of ["cdk.tf.json", "cdk.tf", "metadata.json"]) {
+      const relative = path.join("stacks", stack, file);
+      if (!files.has(relative)) fs.rmSync(path.join(outdir, relative), { force: true });
     }
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+/** Removes `dir` and its parents up to `top`, each only if empty. */
+function removeEmptyUpTo(dir: string, top: string): void {
+  for (let current = dir; ; current = path.dirname(current)) {
+    try {
+      fs.rmdirSync(current);
+    } catch {
+      return;
+    }
+    if (current === top || path.dirname(current) === current) return;
   }
 }
 
 function listFiles(dir: string, prefix = ""): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (prefix === "" && entry.name.startsWith(STAGING_PREFIX)) return [];
     const relative = path.join(prefix, entry.name);
     return entry.isDirectory() ? listFiles(path.join(dir, entry.name), relative) : [relative];
   });
