@@ -97,7 +97,7 @@ describe(".github/workflows/terraform.yml", () => {
   describe("the pull-request job", () => {
     test("has read access, an OIDC token and the comment, and nothing more", () => {
       expect(plan.if).toBe("github.event_name == 'pull_request'");
-      expect(plan.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
+      expect(plan.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write", "security-events": "write" });
       expect(plan.environment).toBeUndefined();
     });
 
@@ -119,6 +119,14 @@ describe(".github/workflows/terraform.yml", () => {
       expect([...positions].sort((a, b) => a - b)).toEqual(positions);
       expect(step(plan, "terraform plan").run).toContain("terraform plan -input=false -refresh=false -lock=false -out=");
     });
+  });
+
+  test("uploads the security policy's SARIF to code scanning, tolerating only the unknown outcome's exit 3", () => {
+    const sarif = step(plan, "policy (SARIF)");
+    expect(sarif.run).toBe("npm run --silent policy -- --sarif=policy.sarif || [ $? -eq 3 ]");
+    const upload = plan.steps.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
+    expect(upload?.with).toEqual({ sarif_file: "policy.sarif", category: "policy" });
+    expect(runs(plan).indexOf("npm run synth")).toBeLessThan(runs(plan).indexOf("--sarif=policy.sarif"));
   });
 
   describe("the plan of main", () => {
@@ -246,7 +254,7 @@ describe(".github/workflows/terraform.yml", () => {
     expect(lines).toHaveLength(steps.length);
     const pins = new Map<string, string>();
     for (const line of lines) {
-      const match = /^\s*(?:-\s+)?uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/.exec(line);
+      const match = /^\s*(?:-\s+)?uses: ([\w.-]+\/[\w.-]+(?:\/[\w.-]+)*)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/.exec(line);
       expect(match).not.toBeNull();
       const [, action, sha, version] = match!;
       const pin = `${sha} ${version}`;
@@ -254,7 +262,7 @@ describe(".github/workflows/terraform.yml", () => {
       expect(pins.get(action) ?? pin).toBe(pin);
       pins.set(action, pin);
     }
-    expect([...pins.keys()].sort()).toEqual(["actions/checkout", "actions/setup-node", "actions/upload-artifact", "azure/login", "hashicorp/setup-terraform"]);
+    expect([...pins.keys()].sort()).toEqual(["actions/checkout", "actions/setup-node", "actions/upload-artifact", "azure/login", "github/codeql-action/upload-sarif", "hashicorp/setup-terraform"]);
     const page = fs.readFileSync(path.join(ROOT, "help", "ci-pipeline.md"), "utf8");
     for (const [action, pin] of pins) {
       const [sha, version] = pin.split(" ");
