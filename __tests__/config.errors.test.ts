@@ -426,7 +426,7 @@ const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
     "an unknown key is named like an object's built-in property",
     { toString: "x", cluster: { constructor: 1 } },
     {},
-    ["toString: is not a known key; remove it; known keys here: location, suffix, resourceGroup, cluster, keyVault, workloads, waits, backend, policy, deployer, verificationPod", expect.stringMatching(/^cluster\.constructor: is not a known key; /)],
+    ["toString: is not a known key; remove it; known keys here: location, locationUnlisted, suffix, resourceGroup, cluster, keyVault, workloads, waits, backend, policy, deployer, verificationPod", expect.stringMatching(/^cluster\.constructor: is not a known key; /)],
   ],
   [
     "the file's workload list is empty even though SERVICE_ACCOUNT_NAME is set",
@@ -561,6 +561,54 @@ const CASES: Array<[string, unknown, Record<string, string>, string[]]> = [
     {},
     [
       "workloads[0].tokenExpiration: is outside 3600-86400 (got 600); give a whole number from 3600 to 86400",
+    ],
+  ],
+  [
+    "a region is misspelled",
+    {},
+    {LOCATION: "eastu"},
+    [
+      "location (from environment variable LOCATION): is not an Azure public-cloud region (got \"eastu\"); did you mean \"eastus\"? use a name from `az account list-locations -o table`; for a region newer than the table (or another cloud's), set locationUnlisted: true (rule: one of the 62 Azure public-cloud regions in lib/config/azure-regions.ts, from Azure/terraform-azurerm-avm-utl-regions modules/cached-data/locations.tf.json at e9d62409c6fc (2026-03-12))",
+    ],
+  ],
+  [
+    "a region is not in the table of Azure regions",
+    {location: "mars1"},
+    {},
+    [
+      "location: is not an Azure public-cloud region (got \"mars1\"); use a name from `az account list-locations -o table`; for a region newer than the table (or another cloud's), set locationUnlisted: true (rule: one of the 62 Azure public-cloud regions in lib/config/azure-regions.ts, from Azure/terraform-azurerm-avm-utl-regions modules/cached-data/locations.tf.json at e9d62409c6fc (2026-03-12))",
+    ],
+  ],
+  [
+    "the deployer's officer role is left out for a vault this stack creates",
+    {keyVault: {assignOfficerRole: false}},
+    {},
+    [
+      "keyVault.assignOfficerRole: can be false only for an existing vault: a vault this stack creates has no role assignments, and writing its secrets needs Key Vault Secrets Officer (got false); remove the key, or set keyVault.existing to true for a vault where you hold the role",
+    ],
+  ],
+  [
+    "the nodes' SSH key is an ECDSA key, which Azure does not take",
+    {cluster: {linuxProfile: {sshPublicKey: "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY= me@host"}}},
+    {},
+    [
+      "cluster.linuxProfile.sshPublicKey: is not an ssh-rsa or ssh-ed25519 public key line (got \"ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY= me@host\"); paste the .pub file's line, e.g. the output of `cat ~/.ssh/id_rsa.pub` (never the private key) (rule: one OpenSSH public key line: ssh-rsa or ssh-ed25519, the base64 key, an optional comment)",
+    ],
+  ],
+  [
+    "the nodes' admin name starts with a digit",
+    {cluster: {linuxProfile: {adminUsername: "1admin", sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB me@host"}}},
+    {},
+    [
+      "cluster.linuxProfile.adminUsername: is not letters, digits, '-' and '_' starting with a letter (got \"1admin\"); use a name such as \"azureuser\", the one `az aks create` gives (rule: 1-32 characters: letters, digits, '-' and '_', starting with a letter)",
+    ],
+  ],
+  [
+    "a looked-up cluster is given a Linux profile",
+    {suffix: "abc", cluster: {existing: true, name: "aks", resourceGroup: "rg", linuxProfile: {sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB me@host"}}},
+    {},
+    [
+      "cluster.linuxProfile: applies only to a cluster this stack creates or adopts, not to one it looks up (cluster.existing); remove it, or adopt the cluster with cluster.importId instead",
     ],
   ],
 ];

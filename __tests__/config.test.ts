@@ -32,6 +32,7 @@ describe("loadConfig", () => {
     const { config } = loadConfig({ env: {} });
     expect(config).toEqual({
       location: "eastus",
+      locationUnlisted: false,
       resourceGroup: { name: "myResourceGroup{suffix}", existing: false },
       cluster: {
         name: "myAKSCluster{suffix}",
@@ -44,7 +45,15 @@ describe("loadConfig", () => {
         existing: false,
         oidcIssuerEnabled: true,
       },
-      keyVault: { name: "kv-workload-id{suffix}", sku: "standard", secretName: "my-secret{suffix}", secretVersion: 1, additionalSecrets: [], existing: false },
+      keyVault: {
+        name: "kv-workload-id{suffix}",
+        sku: "standard",
+        secretName: "my-secret{suffix}",
+        secretVersion: 1,
+        additionalSecrets: [],
+        assignOfficerRole: true,
+        existing: false,
+      },
       workloads: [
         {
           namespace: "default",

@@ -87,4 +87,20 @@ describe("RbacKeyVault", () => {
     const userGrant = Object.entries(resources(tf, "azurerm_role_assignment")).find(([, r]) => r.role_definition_name === "Key Vault Secrets User");
     expect(tf.output.grant.value).toBe(`\${azurerm_role_assignment.${userGrant?.[0]}.id}`);
   });
+
+  test("leaves out the deployer's officer role, and its wait, when told the deployer holds it already", () => {
+    const { tf } = synthConstructs((stack) => {
+      new RbacKeyVault(stack, "KeyVault", {
+        name: "kv-shared",
+        resourceGroup: FAKE_RESOURCE_GROUP,
+        deployer: DEPLOYER,
+        existing: true,
+        assignDeployerOfficer: false,
+        secrets: [{ name: "my-secret", value: "Hello!" }],
+      });
+    });
+    expect(resources(tf, "azurerm_role_assignment")).toEqual({});
+    expect(resources(tf, "time_sleep")).toEqual({});
+    expect(onlyResource(tf, "azurerm_key_vault_secret")).not.toHaveProperty("depends_on");
+  });
 });

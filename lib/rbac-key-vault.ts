@@ -2,7 +2,7 @@ import { DataAzurermKeyVault } from "@cdktf/provider-azurerm/lib/data-azurerm-ke
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { Token } from "cdktf";
+import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IDeployingPrincipal, IResourceGroupRef, IWorkloadPrincipal } from "./interfaces";
 import { propagationWait } from "./private/propagation-wait";
@@ -63,6 +63,13 @@ export interface RbacKeyVaultProps {
    */
   readonly existing?: boolean;
   /**
+   * Grant the deployer "Key Vault Secrets Officer" on the vault. Turn it off only for an existing
+   * vault where the deployer holds that role already (at the vault or above): Azure rejects a second,
+   * identical assignment (409 RoleAssignmentExists). Secrets are then written without a wait.
+   * @default true
+   */
+  readonly assignDeployerOfficer?: boolean;
+  /**
    * Seconds to wait after granting the deployer "Key Vault Secrets Officer" before writing secrets:
    * Azure RBAC takes time to propagate (403 ForbiddenByRbac until it has). 0 does not wait.
    * @default 60
@@ -103,14 +110,7 @@ export class RbacKeyVault extends Construct {
     this.vaultName = vault.name;
     this.vaultUri = vault.vaultUri;
 
-    const officer = new RoleAssignment(this, "DeployerSecretsOfficer", {
-      scope: this.vaultId,
-      roleDefinitionName: SECRETS_OFFICER_ROLE,
-      principalId: props.deployer.objectId,
-    });
-    const officerReady = propagationWait(this, "OfficerPropagation", props.roleAssignmentWaitSeconds ?? 60, [officer], {
-      role_assignment_id: officer.id,
-    });
+    const officerReady = props.assignDeployerOfficer === false ? [] : this.assignOfficer(props);
 
     props.secrets.forEach((spec, i) => {
       const key = spec.key ?? spec.name;
@@ -122,12 +122,24 @@ export class RbacKeyVault extends Construct {
         keyVaultId: this.vaultId,
         valueWo: spec.value,
         valueWoVersion: spec.version ?? 1,
-        dependsOn: officerReady,
+        dependsOn: officerReady.length > 0 ? officerReady : undefined,
         lifecycle: spec.valueSupplied === undefined ? undefined : { precondition: [missingValueCheck(spec)] },
       });
       this.secrets.set(key, secret);
     });
     this.secretName = [...this.secrets.values()][0].name;
+  }
+
+  /** The deployer's "Key Vault Secrets Officer" role, and what to depend on once it has propagated. */
+  private assignOfficer(props: RbacKeyVaultProps): ITerraformDependable[] {
+    const officer = new RoleAssignment(this, "DeployerSecretsOfficer", {
+      scope: this.vaultId,
+      roleDefinitionName: SECRETS_OFFICER_ROLE,
+      principalId: props.deployer.objectId,
+    });
+    return propagationWait(this, "OfficerPropagation", props.roleAssignmentWaitSeconds ?? 60, [officer], {
+      role_assignment_id: officer.id,
+    });
   }
 
   /** Keys of the secrets written, in order. */

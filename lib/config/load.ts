@@ -8,6 +8,8 @@ import { readConfigFile } from "./read";
 import { LITERAL_TEXT, RULES } from "./rules";
 import { BooleanField, CONFIG_FILE_VARIABLE, ENV_OVERRIDES, Field, IntegerField, ListField, ObjectField, SCHEMA, StringField } from "./schema";
 import { closestKey } from "./suggest";
+import { choiceProblems } from "./cross-checks";
+import { regionProblems } from "./regions";
 import { AppConfig, BackendConfig, KeyVaultConfig, WorkloadConfig } from "./types";
 
 export { closestKey } from "./suggest";
@@ -396,6 +398,7 @@ class Walker {
     this.checkExisting(config);
     this.checkBackend(config.backend);
     if (Array.isArray(config.policy?.suppressions)) suppressionIdProblems(config.policy.suppressions).forEach((p) => this.report(p));
+    [...regionProblems(config, closestKey), ...choiceProblems(config)].forEach((p) => this.report(p));
     if (config.cluster?.workloadIdentityEnabled === false && config.verificationPod?.enabled === true) {
       this.report({
         path: "verificationPod.enabled",

@@ -251,6 +251,21 @@ export const RULES = {
     fix: "use lowercase letters, digits and '_', e.g. \"terraform_remote_state\"",
   }),
   image: imageReferenceRule(),
+  linuxAdminUsername: patternRule({
+    rule: "1-32 characters: letters, digits, '-' and '_', starting with a letter",
+    min: 1,
+    max: 32,
+    patterns: [[/^[A-Za-z][-A-Za-z0-9_]*$/, "is not letters, digits, '-' and '_' starting with a letter"]],
+    fix: "use a name such as \"azureuser\", the one `az aks create` gives",
+  }),
+  sshPublicKey: patternRule({
+    // Azure takes RSA keys (at least 2048 bits) and ED25519 keys; not ECDSA.
+    rule: "one OpenSSH public key line: ssh-rsa or ssh-ed25519, the base64 key, an optional comment",
+    min: 20,
+    max: 16384,
+    patterns: [[/^(ssh-rsa|ssh-ed25519) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/, "is not an ssh-rsa or ssh-ed25519 public key line"]],
+    fix: "paste the .pub file's line, e.g. the output of `cat ~/.ssh/id_rsa.pub` (never the private key)",
+  }),
 } satisfies Record<string, NameRule>;
 
 export type RuleId = keyof typeof RULES;

@@ -5,6 +5,8 @@
 export interface AppConfig {
   /** Azure region of every resource, e.g. `eastus`. */
   readonly location: string;
+  /** The region is not in the table of public-cloud regions; only its form was checked. */
+  readonly locationUnlisted: boolean;
   /** Fixed value of `{suffix}`; undefined means a `random_id` generated at apply. */
   readonly suffix?: string;
   readonly resourceGroup: ResourceGroupConfig;
@@ -62,6 +64,8 @@ export interface ClusterConfig {
   /** Hardened profile: Entra ID with Azure RBAC, no local accounts. */
   readonly localAccountsDisabled: boolean;
   readonly adminGroupObjectIds: readonly string[];
+  /** The nodes' admin account; undefined leaves an adopted cluster's as it is, and gives a new one none. */
+  readonly linuxProfile?: { readonly adminUsername: string; readonly sshPublicKey: string };
   /** Look the cluster up instead of managing it. */
   readonly existing: boolean;
   /** ARM id of a cluster to adopt with an import block. */
@@ -79,6 +83,8 @@ export interface KeyVaultConfig {
   /** Bumped to write the write-only secret values again. */
   readonly secretVersion: number;
   readonly additionalSecrets: readonly string[];
+  /** Grant the deployer "Key Vault Secrets Officer" on the vault; false only for an existing vault. */
+  readonly assignOfficerRole: boolean;
   /** Look the vault up instead of creating it. */
   readonly existing: boolean;
   /** Resource group of an existing vault; undefined means `resourceGroup.name`. */
