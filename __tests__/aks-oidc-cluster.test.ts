@@ -61,4 +61,28 @@ describe("AksOidcCluster", () => {
     expect(tf.output.issuer.value).toBe(`\${azurerm_kubernetes_cluster.${id}.oidc_issuer_url}`);
     expect(tf.output.key.value).toBe(`\${base64decode(azurerm_kubernetes_cluster.${id}.kube_config[0].client_key)}`);
   });
+
+  const KEY = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 azureuser@myhost";
+  const ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.ContainerService/managedClusters/c1";
+
+  test("gives the nodes the Linux admin and SSH key it is given, and none unless given", () => {
+    const cluster = (linuxProfile?: { adminUsername: string; sshPublicKey: string }) =>
+      onlyResource(synthConstructs((stack) => new AksOidcCluster(stack, "Cluster", { name: "c1", resourceGroup: FAKE_RESOURCE_GROUP, linuxProfile })).tf, "azurerm_kubernetes_cluster");
+    expect(cluster({ adminUsername: "azureuser", sshPublicKey: KEY }).linux_profile).toEqual({ admin_username: "azureuser", ssh_key: { key_data: KEY } });
+    expect(cluster()).not.toHaveProperty("linux_profile");
+    expect(cluster()).not.toHaveProperty("lifecycle");
+  });
+
+  test("adopted, ignores what az aks create sets and it does not manage, so the first plan keeps the cluster", () => {
+    const adopted = (linuxProfile?: { adminUsername: string; sshPublicKey: string }) =>
+      onlyResource(
+        synthConstructs((stack) => new AksOidcCluster(stack, "Cluster", { name: "c1", resourceGroup: FAKE_RESOURCE_GROUP, importId: ID, linuxProfile })).tf,
+        "azurerm_kubernetes_cluster",
+      ).lifecycle.ignore_changes;
+    // The SSH key and DNS prefix force a new cluster (a new issuer URL: every credential broken);
+    // the CSI drivers and upgrade settings would be switched off in place.
+    expect(adopted()).toEqual(["linux_profile", "dns_prefix", "storage_profile", "default_node_pool[0].upgrade_settings"]);
+    // A profile the user gives is theirs to manage.
+    expect(adopted({ adminUsername: "azureuser", sshPublicKey: KEY })).toEqual(["dns_prefix", "storage_profile", "default_node_pool[0].upgrade_settings"]);
+  });
 });

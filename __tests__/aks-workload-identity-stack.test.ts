@@ -192,6 +192,18 @@ describe("AksWorkloadIdentityStack configured", () => {
     expect(onlyResource(tf, "kubernetes_pod_v1").metadata.namespace).toMatch(/^\$\{kubernetes_service_account_v1\.ServiceAccounts_team-a_api_/);
     expect(tf.output.workloads.value).toHaveLength(2);
   });
+
+  test("passes the nodes' Linux profile to the cluster, and leaves the deployer's officer role out where the deployer holds it", () => {
+    const sshPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB me@host";
+    const { tf } = synthApp({
+      suffix: "abc123",
+      cluster: { linuxProfile: { sshPublicKey } },
+      keyVault: { existing: true, name: "kv-shared", resourceGroup: "rg-shared", assignOfficerRole: false },
+    });
+    expect(onlyResource(tf, "azurerm_kubernetes_cluster").linux_profile).toEqual({ admin_username: "azureuser", ssh_key: { key_data: sshPublicKey } });
+    const roles = Object.values(resources(tf, "azurerm_role_assignment")).map((r) => r.role_definition_name);
+    expect(roles).toEqual(["Key Vault Secrets User"]);
+  });
 });
 
 describe("AksWorkloadIdentityStack beside other stacks", () => {

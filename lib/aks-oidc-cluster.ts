@@ -50,11 +50,20 @@ export interface AksOidcClusterProps {
   readonly adminGroupObjectIds?: readonly string[];
   /**
    * ARM id of an existing cluster to bring under management: the stack emits an `import` block,
-   * and the plan turns on the OIDC issuer and workload identity. The other props must describe the
-   * cluster as it is (name, resource group, DNS prefix, node pool), or the plan replaces it.
+   * and the plan turns on the OIDC issuer and workload identity. What `az aks create` sets and this
+   * construct does not manage is ignored (SSH key unless `linuxProfile` is given, DNS prefix, CSI
+   * drivers, upgrade settings); the other props must describe the cluster as it is (name, resource
+   * group, node pool name), or the plan replaces it.
    * @default - a new cluster
    */
   readonly importId?: string;
+  /**
+   * The nodes' Linux admin account and SSH public key (`linux_profile`). Changing either replaces
+   * the cluster, so an adopted cluster must be given its own, or none: without it, an adopted
+   * cluster keeps the one it has (`az aks create --generate-ssh-keys` makes one).
+   * @default - none on a new cluster; an adopted cluster's own
+   */
+  readonly linuxProfile?: { readonly adminUsername: string; readonly sshPublicKey: string };
   /**
    * Tags on the cluster.
    * @default - none
@@ -97,6 +106,10 @@ export class AksOidcCluster extends Construct implements IOidcIssuer {
         ? { azureRbacEnabled: true, adminGroupObjectIds: props.adminGroupObjectIds ? [...props.adminGroupObjectIds] : undefined }
         : undefined,
       tags: props.tags ? { ...props.tags } : undefined,
+      linuxProfile: props.linuxProfile
+        ? { adminUsername: props.linuxProfile.adminUsername, sshKey: { keyData: props.linuxProfile.sshPublicKey } }
+        : undefined,
+      lifecycle: props.importId === undefined ? undefined : { ignoreChanges: adoptedUnmanaged(props) },
     });
 
     if (props.importId !== undefined) new ImportBlock(this, "Import", cluster, props.importId);
@@ -107,6 +120,18 @@ export class AksOidcCluster extends Construct implements IOidcIssuer {
     this.kubernetesConnection = kubernetesConnection(cluster.kubeConfig.get(0), props.localAccountsDisabled);
   }
 }
+
+/**
+ * What a cluster made by `az aks create` has and this construct does not manage, so that adopting
+ * it plans no replacement and changes nothing the stack has no opinion on. Left alone, the first plan
+ * after the import would replace the cluster for its SSH key (a new cluster, a new issuer URL, every
+ * federated credential broken) and turn off, in place, the CSI drivers and upgrade settings az set.
+ */
+function adoptedUnmanaged(props: AksOidcClusterProps): string[] {
+  return [...(props.linuxProfile ? [] : ["linux_profile"]), ...ADOPTED_UNMANAGED];
+}
+
+const ADOPTED_UNMANAGED = ["dns_prefix", "storage_profile", "default_node_pool[0].upgrade_settings"] as const;
 
 function defaultDnsPrefix(name: string): string {
   if (!Token.isUnresolved(name)) return deriveDnsPrefix(name, 0);

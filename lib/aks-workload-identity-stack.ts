@@ -191,6 +191,7 @@ export class AksWorkloadIdentityStack extends TerraformStack {
       name: name(config.keyVault.name),
       resourceGroup: vaultGroup === undefined ? resourceGroup : { name: name(vaultGroup), location: config.location },
       existing: config.keyVault.existing,
+      assignDeployerOfficer: config.keyVault.assignOfficerRole,
       deployer,
       sku: config.keyVault.sku,
       roleAssignmentWaitSeconds: waits.roleAssignmentSeconds,
@@ -350,6 +351,7 @@ export class AksWorkloadIdentityStack extends TerraformStack {
       localAccountsDisabled: cluster.localAccountsDisabled,
       adminGroupObjectIds: cluster.adminGroupObjectIds,
       importId: cluster.importId,
+      linuxProfile: cluster.linuxProfile,
     });
   }
 

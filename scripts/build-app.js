@@ -36,6 +36,7 @@ const ENTRIES = {
   "plan-review-comment": "scripts/plan-review-comment.ts",
   verify: "scripts/verify.ts",
   policy: "scripts/policy.ts",
+  deploy: "scripts/deploy.ts",
 };
 const BUNDLED = new Set(["main"]);
 

@@ -15,10 +15,22 @@ type WithHost = typeof globalThis & { [HOST]?: ChildProcess };
  */
 export default async function startSharedProviders(): Promise<void> {
   if (!OFFLINE || process.env.TF_REATTACH_PROVIDERS !== undefined) return;
+  const { reattach, host } = await startProviders();
+  (globalThis as WithHost)[HOST] = host;
+  process.env.TF_REATTACH_PROVIDERS = reattach;
+}
+
+/**
+ * Starts each provider of the mirror once (scripts/offline-providers.js), with `env` added to their
+ * environment (a test that needs the stand-ins' import turns it on so). Returns the
+ * TF_REATTACH_PROVIDERS value, and the supervisor, which `stopProviders` stops.
+ */
+export async function startProviders(env: Record<string, string> = {}): Promise<{ reattach: string; host: ChildProcess }> {
   const host = spawn(process.execPath, [path.join(__dirname, "../../scripts/offline-providers.js")], {
     stdio: ["pipe", "pipe", "inherit"],
+    env: { ...process.env, ...env },
   });
-  const line = await new Promise<string>((resolve, reject) => {
+  const reattach = await new Promise<string>((resolve, reject) => {
     let output = "";
     host.stdout!.on("data", (chunk) => {
       output += chunk;
@@ -27,15 +39,18 @@ export default async function startSharedProviders(): Promise<void> {
     host.on("exit", (code) => reject(new Error(`scripts/offline-providers.js exited ${code} before starting the providers`)));
   });
   host.stdout!.resume();
-  (globalThis as WithHost)[HOST] = host;
-  process.env.TF_REATTACH_PROVIDERS = line;
+  return { reattach, host };
 }
 
-/** Global teardown: closing its input stops the supervisor and, with it, the providers. */
-export async function stopSharedProviders(): Promise<void> {
-  const host = (globalThis as WithHost)[HOST];
+/** Closing its input stops a supervisor and, with it, its providers. */
+export async function stopProviders(host: ChildProcess | undefined): Promise<void> {
   if (host === undefined || host.exitCode !== null) return;
   const exited = new Promise((resolve) => host.once("exit", resolve));
   host.stdin!.end();
   await exited;
+}
+
+/** Global teardown: stops the shared providers. */
+export async function stopSharedProviders(): Promise<void> {
+  await stopProviders((globalThis as WithHost)[HOST]);
 }
