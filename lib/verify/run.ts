@@ -1,11 +1,56 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { parseArgs as parseCommandLine } from "util";
 import { diagnose, ExpectedChain, FIXES, maskSecrets, PodView, Verdict, wantsPreviousLog } from "./diagnose";
+import { officialClient, RequestTimeout, SetupError } from "./kube-client";
+import { maskKnownSecrets, maskSecretText, redactUrls } from "./redact";
 import { visible } from "../private/visible-text";
 
 /** Exit codes: the chain works, it cannot work as deployed, or it did not work in time; 3 is a usage or setup error. */
 export const EXIT = { pass: 0, fail: 1, timeout: 2, setup: 3 } as const;
+
+/** Longest any one request to the API server may take, within what is left of --timeout. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** The least a request is given, even when --timeout has run out: the last poll still gets an answer. */
+const MIN_REQUEST_MS = 1_000;
+/** The least `terraform output -json` is given (it may read remote state); otherwise --timeout. */
+const TERRAFORM_OUTPUT_MIN_MS = 30_000;
+/** The log is read from its end: the sample's result is in its last lines. */
+const LOG_TAIL_LINES = 500;
+const LOG_LIMIT_BYTES = 256 * 1024;
+/** Largest outputs file read: the stack's outputs are a few KiB. */
+const MAX_OUTPUTS_BYTES = 4 * 1024 * 1024;
+/** The stack's name: the key of its outputs in cdktf's outputs file (written out so verify does not load cdktf). */
+const STACK_NAME = "aks-workload-identity";
+
+export const VERIFY_HELP = `usage: npm run verify -- [options]
+
+After deploy: waits for the verification pod to read its secret from Key Vault through workload
+identity, retrying through the propagation window, and names the cause and fix when it cannot.
+
+options:
+  --timeout SECONDS   give up after this long (600); each request to the API server gets at most
+                      30 s of what is left (and 1 s after it ran out)
+  --interval SECONDS  time between polls (5)
+  --outputs FILE      the stack's outputs: the JSON of terraform output -json, or the file
+                      npx cdktf deploy --outputs-file FILE writes (default: run terraform output -json
+                      in --stack)
+  --stack DIR         the synthesized stack (cdktf.out/stacks/${STACK_NAME})
+  --pod NAME          the verification pod (sample-workload-identity-key-vault)
+  -h, --help          this text
+
+It connects with your kubeconfig (KUBECONFIG, or ~/.kube/config): az aks get-credentials
+--resource-group <group> --name <cluster> writes it. The secret's value is masked in everything it
+prints.
+
+exit codes:
+  0  the pod read the secret through workload identity
+  1  it cannot, as deployed: the cause and its fix are printed
+  2  it did not within --timeout: still propagating, or the API server did not answer
+  3  verify could not start or talk to the cluster: bad arguments, no outputs (not deployed), no
+     kubeconfig, API server unreachable or refusing the credentials
+`;
 
 export interface VerifyIo {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -19,7 +64,7 @@ export interface VerifyIo {
 /** The part of the client's `CoreV1Api` that verify uses. A missing pod rejects with `{ code: 404 }`. */
 export interface PodApi {
   readNamespacedPod(request: { name: string; namespace: string }): Promise<ApiPod>;
-  readNamespacedPodLog(request: { name: string; namespace: string; container: string; previous?: boolean }): Promise<string>;
+  readNamespacedPodLog(request: { name: string; namespace: string; container: string; previous?: boolean; tailLines?: number; limitBytes?: number }): Promise<string>;
 }
 
 interface Options {
@@ -31,28 +76,48 @@ interface Options {
 }
 
 const USAGE =
-  "usage: npm run verify -- [--timeout SECONDS (600)] [--interval SECONDS (5)] [--outputs FILE (terraform output -json)] [--stack DIR] [--pod NAME]";
+  "usage: npm run verify -- [--timeout SECONDS (600)] [--interval SECONDS (5)] [--outputs FILE (terraform output -json)] [--stack DIR] [--pod NAME] [--help]";
 
-function parseArgs(argv: readonly string[], cwd: string): Options | string {
-  const options = { stackDir: path.join(cwd, "cdktf.out", "stacks", "aks-workload-identity"), timeoutSeconds: 600, intervalSeconds: 5, podName: "sample-workload-identity-key-vault" } as {
-    -readonly [K in keyof Options]: Options[K];
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    if (value === undefined) return `${flag} needs a value`;
-    i++;
-    if (flag === "--timeout" || flag === "--interval") {
-      const seconds = Number(value);
-      if (!Number.isFinite(seconds) || seconds < 0 || (flag === "--interval" && seconds === 0)) {
-        return `${flag} must be a ${flag === "--interval" ? "positive " : ""}number of seconds, not ${JSON.stringify(value)}`;
-      }
-      options[flag === "--timeout" ? "timeoutSeconds" : "intervalSeconds"] = seconds;
-    } else if (flag === "--outputs") options.outputsFile = path.resolve(cwd, value);
-    else if (flag === "--stack") options.stackDir = path.resolve(cwd, value);
-    else if (flag === "--pod") options.podName = value;
-    else return `unknown option ${flag}`;
+function parseArgs(argv: readonly string[], cwd: string): Options | "help" | string {
+  let parsed;
+  try {
+    parsed = parseCommandLine({
+      args: [...argv],
+      options: {
+        timeout: { type: "string" },
+        interval: { type: "string" },
+        outputs: { type: "string" },
+        stack: { type: "string" },
+        pod: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    return (error as Error).message.split("\n")[0];
   }
-  return options;
+  if (parsed.help) return "help";
+  const seconds = (flag: "timeout" | "interval", fallback: number): number | string => {
+    const given = parsed[flag];
+    if (given === undefined) return fallback;
+    const value = Number(given);
+    if (given.trim() === "" || !Number.isFinite(value) || value < 0 || (flag === "interval" && value === 0)) {
+      return `--${flag} must be a ${flag === "interval" ? "positive " : ""}number of seconds, not ${JSON.stringify(given)}`;
+    }
+    return value;
+  };
+  const timeoutSeconds = seconds("timeout", 600);
+  const intervalSeconds = seconds("interval", 5);
+  if (typeof timeoutSeconds === "string") return timeoutSeconds;
+  if (typeof intervalSeconds === "string") return intervalSeconds;
+  return {
+    stackDir: path.resolve(cwd, parsed.stack ?? path.join("cdktf.out", "stacks", STACK_NAME)),
+    outputsFile: parsed.outputs === undefined ? undefined : path.resolve(cwd, parsed.outputs),
+    timeoutSeconds,
+    intervalSeconds,
+    podName: parsed.pod ?? "sample-workload-identity-key-vault",
+  };
 }
 
 interface StackOutputs {
@@ -60,22 +125,43 @@ interface StackOutputs {
   readonly secretName: string;
   /** What the pod's token and identity should be, where the outputs say. */
   readonly expected: ExpectedChain;
+  /** The command that writes a kubeconfig for the stack's cluster, with its real names where the outputs have them. */
+  readonly getCredentials: string;
 }
 
-function readOutputs(options: Options): StackOutputs {
-  const text = options.outputsFile
-    ? fs.readFileSync(options.outputsFile, "utf8")
-    : execFileSync("terraform", ["output", "-json"], { cwd: options.stackDir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  const outputs = JSON.parse(text) as Record<string, { value?: unknown }>;
+const GET_CREDENTIALS = "az aks get-credentials --resource-group <group> --name <cluster>";
+
+function readOutputs(options: Options, timeoutMs: number): StackOutputs {
+  let text: string;
+  let from: string;
+  if (options.outputsFile) {
+    from = options.outputsFile;
+    text = readSmallFile(options.outputsFile);
+  } else {
+    from = `terraform output -json (in ${options.stackDir})`;
+    text = terraformOutput(options.stackDir, timeoutMs);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new SetupError(`${from} is not JSON (${(error as Error).message.split("\n")[0]})`);
+  }
+  const outputs = outputValues(parsed);
+  if (outputs === undefined) {
+    throw new SetupError(`${from} is neither the JSON of terraform output -json nor the outputs file of npx cdktf deploy --outputs-file`);
+  }
+  const optional = (name: string) => (typeof outputs[name] === "string" && outputs[name] !== "" ? (outputs[name] as string) : undefined);
   const value = (name: string) => {
-    const v = outputs[name]?.value;
-    if (typeof v !== "string" || v === "") throw new Error(`the stack has no output ${name}; deploy first (npx cdktf deploy)`);
+    const v = optional(name);
+    if (v === undefined) throw new SetupError(`the stack has no output ${name} (read from ${from}); deploy first (npx cdktf deploy)`);
     return v;
   };
-  const optional = (name: string) => (typeof outputs[name]?.value === "string" ? (outputs[name].value as string) : undefined);
+  const [group, cluster] = [optional("resource_group_name"), optional("cluster_name")];
   const namespace = value("service_account_namespace");
   return {
     namespace,
+    getCredentials: group && cluster ? `az aks get-credentials --resource-group ${group} --name ${cluster}` : GET_CREDENTIALS,
     secretName: value("secret_name"),
     expected: {
       issuer: optional("oidc_issuer_url"),
@@ -86,13 +172,69 @@ function readOutputs(options: Options): StackOutputs {
   };
 }
 
-/** The Kubernetes API through the official client, with the user's kubeconfig. */
-async function officialClient(): Promise<PodApi> {
-  // The client is an ES module; this file is CommonJS.
-  const k8s = await import("@kubernetes/client-node");
-  const config = new k8s.KubeConfig();
-  config.loadFromDefault();
-  return config.makeApiClient(k8s.CoreV1Api);
+/**
+ * The outputs by name, from `terraform output -json` (`{"name": {"value": ...}}`) or from cdktf's
+ * outputs file (`{"<stack>": {"name": value}}`); undefined for anything else.
+ */
+export function outputValues(parsed: unknown): Record<string, unknown> | undefined {
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (!isObject(parsed)) return undefined;
+  const entries = Object.entries(parsed);
+  if (entries.length === 0) return {}; // terraform output -json of a stack not yet applied
+  if (entries.every(([, v]) => isObject(v) && "value" in v)) return Object.fromEntries(entries.map(([k, v]) => [k, (v as { value: unknown }).value]));
+  const stack = isObject(parsed[STACK_NAME]) ? parsed[STACK_NAME] : entries.length === 1 && isObject(entries[0][1]) ? entries[0][1] : undefined;
+  return stack !== undefined && "service_account_namespace" in stack ? stack : undefined;
+}
+
+/** `terraform output -json` in the stack directory, within `timeoutMs`. */
+function terraformOutput(stackDir: string, timeoutMs: number): string {
+  if (!fs.existsSync(stackDir)) {
+    throw new SetupError(`there is no stack directory ${stackDir}: synthesize and deploy first (npx cdktf deploy), or give --outputs FILE`);
+  }
+  try {
+    return execFileSync("terraform", ["output", "-json"], {
+      cwd: stackDir,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: timeoutMs,
+      killSignal: "SIGKILL",
+      maxBuffer: MAX_OUTPUTS_BYTES,
+    });
+  } catch (error) {
+    const { code, stderr } = error as NodeJS.ErrnoException & { stderr?: string };
+    if (code === "ENOENT") throw new SetupError("terraform is not on PATH; give --outputs FILE (terraform output -json > FILE, or npx cdktf deploy --outputs-file FILE)");
+    if (code === "ETIMEDOUT") throw new SetupError(`terraform output -json did not finish within ${Math.ceil(timeoutMs / 1000)} s (in ${stackDir})`);
+    const reason = String(stderr ?? "").split("\n").find((l) => l.trim() !== "") ?? (error as Error).message.split("\n")[0];
+    throw new SetupError(`terraform output -json failed in ${stackDir}: ${reason.trim()}`);
+  }
+}
+
+/** A regular file of at most MAX_OUTPUTS_BYTES, opened without waiting (a FIFO would block). */
+function readSmallFile(file: string): string {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SetupError(code === "ENOENT" ? `--outputs names ${file}, which does not exist` : `--outputs names ${file}, which cannot be read (${code})`);
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new SetupError(`--outputs names ${file}, which is not a regular file`);
+    if (stat.size > MAX_OUTPUTS_BYTES) throw new SetupError(`--outputs names ${file}, of ${stat.size} bytes; outputs are a few KiB`);
+    return fs.readFileSync(fd, "utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** `promise`, or a RequestTimeout after `ms`: a hung server or credential plugin cannot hold verify past its time. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RequestTimeout(ms)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 interface PodReader {
@@ -100,11 +242,11 @@ interface PodReader {
   readLog(namespace: string, name: string, previous?: boolean): Promise<string>;
 }
 
-function podReader(api: PodApi): PodReader {
+function podReader(api: PodApi, requestMs: () => number): PodReader {
   return {
     async readPod(namespace, name) {
       try {
-        return toView(await api.readNamespacedPod({ name, namespace }));
+        return toView(await withTimeout(api.readNamespacedPod({ name, namespace }), requestMs()));
       } catch (error) {
         if ((error as { code?: number }).code === 404) return undefined;
         throw error;
@@ -112,7 +254,8 @@ function podReader(api: PodApi): PodReader {
     },
     async readLog(namespace, name, previous) {
       try {
-        return await api.readNamespacedPodLog({ name, namespace, container: "oidc", ...(previous ? { previous } : {}) });
+        const request = { name, namespace, container: "oidc", tailLines: LOG_TAIL_LINES, limitBytes: LOG_LIMIT_BYTES, ...(previous ? { previous } : {}) };
+        return await withTimeout(api.readNamespacedPodLog(request), requestMs());
       } catch {
         return ""; // no log: the container has not started, or has had no previous run
       }
@@ -171,27 +314,46 @@ function toView(pod: ApiPod): PodView {
  * through the documented propagation window, and explains a failure by its known cause.
  */
 export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<number> {
+  const known = [io.env.TF_VAR_keyvault_secret_value ?? ""];
+  // One line each, the secret masked in any form and credentials cut from URLs: pod logs, API
+  // messages and kubeconfig entries are the cluster's and the user's text, not ours. Values of
+  // secret-named keys are masked in what the pod or the API wrote, not in our own advice ("the
+  // secret: az role assignment list ..." is a command, not a value).
+  const safe = (line: string, written = true) => visible(redactUrls(written ? maskSecretText(maskSecrets(line, known), known) : maskKnownSecrets(line, known)));
+  const print = (line: string) => io.stdout.write(`${safe(line)}\n`);
+  const advise = (line: string) => io.stdout.write(`${safe(line, false)}\n`);
+  const complain = (line: string) => io.stderr.write(`verify: ${safe(line)}\n`);
   const options = parseArgs(argv, io.cwd);
+  if (options === "help") {
+    io.stdout.write(VERIFY_HELP);
+    return EXIT.pass;
+  }
   if (typeof options === "string") {
-    io.stderr.write(`verify: ${options}\n${USAGE}\n`);
+    io.stderr.write(`verify: ${safe(options)}\n${USAGE}\n`);
     return EXIT.setup;
   }
+  // --timeout is the wait for the pod, from the first poll; reading the outputs and loading the
+  // client (a second of CPU) come before it, terraform bounded on its own.
+  let deadline = Infinity;
+  const requestMs = () => Math.min(REQUEST_TIMEOUT_MS, Math.max(MIN_REQUEST_MS, deadline - Date.now()));
   let outputs: StackOutputs;
   let cluster: PodReader;
+  let server: string | undefined;
   try {
-    outputs = readOutputs(options);
-    cluster = podReader(await (io.connect ?? officialClient)());
+    outputs = readOutputs(options, Math.max(TERRAFORM_OUTPUT_MIN_MS, options.timeoutSeconds * 1000));
+    const client = io.connect ? { api: await io.connect(), server: undefined } : await officialClient(io.env, requestMs, outputs.getCredentials);
+    cluster = podReader(client.api, requestMs);
+    server = client.server;
   } catch (error) {
-    io.stderr.write(`verify: ${(error as Error).message.split("\n")[0]}\n`);
+    complain(error instanceof SetupError ? error.message : (error as Error).message.split("\n")[0]);
     return EXIT.setup;
   }
-  const known = [io.env.TF_VAR_keyvault_secret_value ?? ""];
-  // One line each: pod logs and API messages are the cluster's text, not ours.
-  const print = (line: string) => io.stdout.write(`${visible(maskSecrets(line, known))}\n`);
   print(`verify: pod ${outputs.namespace}/${options.podName}, secret ${outputs.secretName}, waiting up to ${options.timeoutSeconds}s`);
+  const apiServer = server === undefined ? "the Kubernetes API server" : `the Kubernetes API server ${server}`;
+  deadline = Date.now() + options.timeoutSeconds * 1000;
 
-  const deadline = Date.now() + options.timeoutSeconds * 1000;
   let last: Verdict | undefined;
+  let unanswered = false;
   for (;;) {
     let verdict: Verdict;
     try {
@@ -202,8 +364,20 @@ export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<
       const log = [previous, current].filter((text) => text !== "").join("\n");
       verdict = diagnose(pod, log, outputs.secretName, outputs.expected);
       if (verdict.kind === "pass") print(`  ${log.split("\n").filter((l) => l.includes("successfully got secret")).pop()?.trim() ?? ""}`);
+      unanswered = false;
     } catch (error) {
-      io.stderr.write(`verify: the Kubernetes API failed: ${(error as Error).message.split("\n")[0]}\n`);
+      if (error instanceof RequestTimeout) {
+        // A server that accepts and never answers: keep polling while there is time.
+        if (Date.now() >= deadline) {
+          print(`TIMEOUT after ${options.timeoutSeconds}s: ${apiServer} did not answer (${error.message}). Check that it is reachable and that your kubeconfig is for this cluster: ${outputs.getCredentials}`);
+          return EXIT.timeout;
+        }
+        if (!unanswered) print(`  waiting: ${apiServer} did not answer (${error.message})`);
+        unanswered = true;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(options.intervalSeconds * 1000, Math.max(0, deadline - Date.now()))));
+        continue;
+      }
+      complain(apiFailure(error, apiServer, outputs.getCredentials));
       return EXIT.setup;
     }
     if (verdict.kind !== last?.kind || verdict.detail !== last.detail) print(`  ${verdict.kind === "wait" ? "waiting" : verdict.kind}: ${verdict.detail}`);
@@ -213,13 +387,25 @@ export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<
       return EXIT.pass;
     }
     if (verdict.kind === "fail") {
-      print(`FAIL (${verdict.cause}): ${verdict.fix ?? FIXES[verdict.cause]}`);
+      advise(`FAIL (${verdict.cause}): ${verdict.fix ?? FIXES[verdict.cause]}`);
       return EXIT.fail;
     }
     if (Date.now() >= deadline) {
-      print(`TIMEOUT after ${options.timeoutSeconds}s (${verdict.cause}): ${verdict.fix ?? FIXES[verdict.cause]}`);
+      advise(`TIMEOUT after ${options.timeoutSeconds}s (${verdict.cause}): ${verdict.fix ?? FIXES[verdict.cause]}`);
       return EXIT.timeout;
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalSeconds * 1000));
   }
+}
+
+/** One line for a failed request: unreachable, or refused, and what to check. */
+function apiFailure(error: unknown, apiServer: string, getCredentials: string): string {
+  const { code, body } = error as { code?: unknown; body?: unknown };
+  if (typeof code === "number") {
+    const message = typeof body === "object" && body !== null && typeof (body as { message?: unknown }).message === "string" ? `: ${(body as { message: string }).message}` : "";
+    const hint = code === 401 || code === 403 ? `your credentials for it were refused; get them again with: ${getCredentials}` : "check that your kubeconfig is for this cluster";
+    return `${apiServer} answered HTTP ${code}${message.split("\n")[0].slice(0, 300)}; ${hint}`;
+  }
+  const reason = typeof code === "string" ? code : (error as Error).message.split("\n")[0];
+  return `cannot reach ${apiServer} (${reason}); check that it is reachable and that your kubeconfig is for this cluster: ${getCredentials}`;
 }
