@@ -19,6 +19,8 @@ NODE_VERSION=24.22.3
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# As root, the unit suite's permission cases run the app as nobody, with this Node, from this copy.
+chmod 755 "$work"
 results=${1:-$work/results}
 mkdir -p "$results"
 results=$(realpath "$results")
