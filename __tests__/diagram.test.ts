@@ -400,7 +400,7 @@ describe("npm run diagram (scripts/diagram.ts)", () => {
   test("reads the stack where synth writes it", () => {
     expect(SYNTHESIZED_STACK_JSON).toBe(`cdktf.out/stacks/${DEFAULT_STACK_NAME}/cdk.tf.json`);
     const { status, stdout, stderr } = run();
-    expect({ status, stderr }).toEqual({ status: 0, stderr: "" });
+    expect({ status, stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/^diagram: read \/.*\/cdktf\.out\/stacks\/aks-workload-identity\/cdk\.tf\.json \(synthesized [^)]*\)\n$/) });
     expect(stdout).toBe(DEFAULT_DIAGRAM);
   });
 
@@ -415,14 +415,14 @@ describe("npm run diagram (scripts/diagram.ts)", () => {
       "is missing",
       "missing.json",
       undefined,
-      /^diagram: missing\.json does not exist; synthesize the stack first \(npm run synth\), or name a cdk\.tf\.json\n$/,
+      /^diagram: missing\.json does not exist; run `npm run synth` first, or name a cdk\.tf\.json\n$/,
     ],
-    ["is not JSON", "bad.json", "{ resource", /^diagram: bad\.json is not valid JSON: .+\n$/],
+    ["is not JSON", "bad.json", "{ resource", /^diagram: bad\.json is not valid JSON \(.+\)\n$/],
     [
       "is not a Terraform configuration",
       "package.json",
       '{ "name": "x" }',
-      /^diagram: package\.json is not a synthesized Terraform configuration: expected .+\n$/,
+      /^diagram: package\.json is not a synthesized stack: it has no resource and no data source .+\n$/,
     ],
   ])("fails in one line when the file %s", (_, file, content, message) => {
     if (content !== undefined) fs.writeFileSync(path.join(dir, file), content);
@@ -438,6 +438,6 @@ describe("npm run diagram (scripts/diagram.ts)", () => {
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    expect({ status, stderr }).toEqual({ status: 0, stderr: "" });
+    expect({ status, stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/^diagram: read [^\n]*\n$/) });
   });
 });

@@ -12,7 +12,8 @@ function report(cwd: string, ...args: string[]): { code: number; stdout: string;
   let stdout = "";
   let stderr = "";
   const code = runPolicyReport({ args, cwd, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
-  return { code, stdout, stderr };
+  // The line naming the file read is tested in faults.policy.test.ts.
+  return { code, stdout, stderr: stderr.replace(/^policy: read .* \(synthesized [^)]*\)\n/, "") };
 }
 
 function write(dir: string, name: string, content: unknown): string {
@@ -126,11 +127,11 @@ test("fails in one line, exit 2, for a missing file, a directory, and a file tha
   write(dir, "broken.json", "{");
   expect(report(dir, "broken.json").stderr).toMatch(/^policy: broken\.json is not valid JSON \(.+\)\n$/);
   write(dir, "list.json", "[]");
-  expect(report(dir, "list.json").stderr).toBe("policy: list.json is not a Terraform JSON configuration (an object)\n");
+  expect(report(dir, "list.json").stderr).toBe("policy: list.json is not a synthesized stack: it holds a list, not an object; run `npm run synth` and name its cdk.tf.json\n");
 });
 
 test("fails, exit 2, when the file records a suppression without a reason", () => {
-  write(dir, "bad.json", { "//": { metadata: { policy: { suppressions: [{ id: "CKV_AZURE_141", reason: "" }] } } } });
+  write(dir, "bad.json", { "//": { metadata: { policy: { suppressions: [{ id: "CKV_AZURE_141", reason: "" }] } } }, resource: { random_id: { Suffix: { byte_length: 3 } } } });
   expect(report(dir, "bad.json")).toEqual({
     code: 2,
     stdout: "",
@@ -140,7 +141,7 @@ test("fails, exit 2, when the file records a suppression without a reason", () =
 });
 
 test("fails, exit 2, for an unknown option", () => {
-  expect(report(dir, "--strict")).toEqual({ code: 2, stdout: "", stderr: "policy: unknown option --strict; usage: npm run policy -- [path to cdk.tf.json] [--json] [--sarif | --sarif=FILE]\n" });
+  expect(report(dir, "--strict")).toEqual({ code: 2, stdout: "", stderr: "policy: unknown option --strict; usage: npm run policy -- [path to cdk.tf.json] [--json] [--sarif | --sarif=FILE] [--help]\n" });
 });
 
 test("exits 3, not 1, when no error fails but one is unknown until Terraform evaluates a value, and lists it apart", () => {
@@ -179,7 +180,7 @@ describe("as a command", () => {
     );
     const file = write(dir, "big.json", { resource: { azurerm_role_assignment: assignments } });
     const run = spawnSync("sh", ["-c", `"${process.execPath}" "${bundle}" "${file}" --json | head -c 10`], { cwd: dir, encoding: "utf8" });
-    expect([run.status, run.stdout, run.stderr]).toEqual([0, '{\n  "file"', ""]);
+    expect([run.status, run.stdout, run.stderr]).toEqual([0, '{\n  "file"', expect.stringMatching(/^policy: read .*big\.json \(synthesized [^)]*\)\n$/)]);
   });
 });
 

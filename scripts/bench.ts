@@ -71,8 +71,19 @@ function workloadConfig(dir: string, count: number): string {
   return file;
 }
 
+const HELP = `usage: npm run bench -- [--runs N (5)] [--json] [--suites] [--terraform] [--help]
+
+Median wall time and peak memory of synthesis (default configuration; 10, 100 and 1000
+workloads; npx cdktf synth) against a floor measured in the same run. --suites adds the unit
+suite, --terraform the real-Terraform suite. Exit 0, or 1 when a measured command fails.
+`;
+
 function main(): void {
   const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(HELP);
+    return;
+  }
   const runsArg = args.indexOf("--runs");
   const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 5;
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-bench-"));

@@ -1,38 +1,62 @@
-import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import { configurationNote, readLine, readStackFile, StackFileError } from "../lib/app/stack-file";
 import { identityDiagram, SYNTHESIZED_STACK_JSON } from "../lib/review/diagram";
 import { ignoreClosedStdout } from "../lib/private/quiet-pipe";
-import { visible, visibleLines } from "../lib/private/visible-text";
+import { terminalSafe, visible, visibleLines } from "../lib/private/visible-text";
 
 ignoreClosedStdout();
 
+const HELP = `usage: npm run diagram -- [path to cdk.tf.json] [--help]
+
+Prints the workload identity chain of the synthesized stack (${SYNTHESIZED_STACK_JSON} unless a
+path is given) as a Mermaid flowchart. It says on stderr which file it read, and when that file was
+synthesized from another configuration than the current one.
+
+exit codes:
+  0  printed
+  1  no diagram: bad arguments, or the file is missing, unreadable or not a synthesized stack
+`;
+
+const stderr = terminalSafe(process.stderr);
+
 function fail(message: string): number {
-  process.stderr.write(`diagram: ${visible(message)}\n`);
+  stderr.write(`diagram: ${visible(message)}\n`);
   return 1;
 }
 
-function printDiagram(file: string): number {
-  let text: string;
+function printDiagram(argv: readonly string[]): number {
+  let parsed;
   try {
-    text = fs.readFileSync(file, "utf8");
+    parsed = parseArgs({ args: [...argv], options: { help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return fail(`${file} does not exist; synthesize the stack first (npm run synth), or name a cdk.tf.json`);
-    return fail(`cannot read ${file} (${code ?? String(error)})`);
+    return fail(`${(error as Error).message.split("\n")[0]}; usage: npm run diagram -- [path to cdk.tf.json] [--help]`);
   }
-  let tf: unknown;
+  if (parsed.values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (parsed.positionals.length > 1) return fail("give one path; usage: npm run diagram -- [path to cdk.tf.json] [--help]");
+  const given = parsed.positionals[0] ?? SYNTHESIZED_STACK_JSON;
+  const absolute = path.resolve(given);
+  let stack;
   try {
-    tf = JSON.parse(text);
+    stack = readStackFile(absolute, given);
   } catch (error) {
-    return fail(`${file} is not valid JSON: ${(error as Error).message}`);
+    if (!(error instanceof StackFileError)) throw error;
+    return fail(error.message);
   }
   let diagram: string;
   try {
-    diagram = identityDiagram(tf);
+    diagram = identityDiagram(stack.tf);
   } catch (error) {
-    return fail(`${file} is ${(error as Error).message}`);
+    return fail(`${given} is ${(error as Error).message}`);
   }
+  stderr.write(`diagram: ${readLine(absolute, stack)}\n`);
+  const note = configurationNote(stack.tf, given, process.env, process.cwd());
+  if (note !== undefined) stderr.write(`diagram: note: ${note}\n`);
   process.stdout.write(visibleLines(diagram));
   return 0;
 }
 
-process.exitCode = printDiagram(process.argv[2] ?? SYNTHESIZED_STACK_JSON);
+process.exitCode = printDiagram(process.argv.slice(2));

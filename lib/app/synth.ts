@@ -5,6 +5,7 @@ import { loadConfig } from "../config/load";
 import { withoutTokenStackTraces } from "../private/stack-traces";
 import { visible } from "../private/visible-text";
 import { OutputError, synthAtomically } from "./atomic-synth";
+import { recordConfiguration } from "./configuration-record";
 
 /** How cdktf begins the error it throws when a construct's validation fails at synth. */
 const VALIDATION_FAILED = "Validation failed with the following errors:";
@@ -58,7 +59,7 @@ export function synth(options: SynthOptions): number {
   try {
     const { config } = loadConfig({ env: options.env, cwd: options.cwd });
     const outdir = path.resolve(options.cwd, options.env.CDKTF_OUTDIR || "cdktf.out");
-    withoutTokenStackTraces(() => synthAtomically(outdir, (app) => new AksWorkloadIdentityStack(app, DEFAULT_STACK_NAME, { config })));
+    withoutTokenStackTraces(() => synthAtomically(outdir, (app) => recordConfiguration(new AksWorkloadIdentityStack(app, DEFAULT_STACK_NAME, { config }), config)));
     return 0;
   } catch (error) {
     // Configuration errors, and synth-time validations such as the security policy, are the user's

@@ -9,6 +9,7 @@ import { artifactUri, sarifLog } from "./sarif";
 import { checkedSuppressions } from "./suppressions";
 import { PolicyResult, PolicyRule, RuleOutcome, Severity, Suppression } from "./types";
 import { visible } from "../private/visible-text";
+import { configurationNote, readLine, readStackFile, StackFile, StackFileError } from "../app/stack-file";
 
 /** What `npm run policy` reads when given no path. */
 export const DEFAULT_TF_JSON = "cdktf.out/stacks/aks-workload-identity/cdk.tf.json";
@@ -140,7 +141,21 @@ export interface RunPolicyReportOptions {
   readonly stderr: { write(text: string): unknown };
 }
 
-const USAGE = "usage: npm run policy -- [path to cdk.tf.json] [--json] [--sarif | --sarif=FILE]";
+const USAGE = "usage: npm run policy -- [path to cdk.tf.json] [--json] [--sarif | --sarif=FILE] [--help]";
+
+export const POLICY_HELP = `${USAGE}
+
+Checks the synthesized stack (${DEFAULT_TF_JSON} unless a path is given) against the security
+rules of help/policy.md, with the suppressions it was synthesized with, and prints every check.
+It says which file it read, and when that file was synthesized from another configuration than
+the current one. --json prints the report as JSON; --sarif prints SARIF, --sarif=FILE writes it.
+
+exit codes:
+  0  no unsuppressed error
+  1  an unsuppressed error finding
+  2  no report: bad arguments, or the file is missing, unreadable or not a synthesized stack
+  3  no error fails, but an error check is unknown until Terraform evaluates a value
+`;
 
 /**
  * `npm run policy`: evaluates a synthesized stack and prints the report. `--sarif` prints SARIF instead;
@@ -150,6 +165,10 @@ const USAGE = "usage: npm run policy -- [path to cdk.tf.json] [--json] [--sarif 
  */
 export function runPolicyReport(options: RunPolicyReportOptions): number {
   const { stdout, stderr } = options;
+  if (options.args.includes("--help") || options.args.includes("-h")) {
+    stdout.write(POLICY_HELP);
+    return EXIT_OK;
+  }
   const json = options.args.includes("--json");
   const sarifArgs = options.args.filter((a) => a === "--sarif" || a.startsWith("--sarif="));
   const sarifFile = sarifArgs[0]?.startsWith("--sarif=") ? sarifArgs[0].slice("--sarif=".length) : undefined;
@@ -165,8 +184,19 @@ export function runPolicyReport(options: RunPolicyReportOptions): number {
     stderr.write(`policy: --sarif=${sarifFile} would overwrite the stack it reports on; name another file\n`);
     return EXIT_UNUSABLE;
   }
-  const tfJson = readJson(path.resolve(options.cwd, given), given, stderr);
-  if (tfJson === undefined) return EXIT_UNUSABLE;
+  const absolute = path.resolve(options.cwd, given);
+  let stack: StackFile;
+  try {
+    stack = readStackFile(absolute, given);
+  } catch (error) {
+    if (!(error instanceof StackFileError)) throw error;
+    stderr.write(`policy: ${error.message}\n`);
+    return EXIT_UNUSABLE;
+  }
+  const tfJson = stack.tf;
+  stderr.write(`policy: ${readLine(absolute, stack)}\n`);
+  const note = options.env === undefined ? undefined : configurationNote(tfJson, given, options.env, options.cwd);
+  if (note !== undefined) stderr.write(`policy: note: ${note}\n`);
 
   let report: PolicyReport;
   try {
@@ -225,30 +255,4 @@ function writeWhole(file: string, text: string): string | undefined {
     fs.rmSync(temporary, { force: true });
     return (error as NodeJS.ErrnoException).code ?? String(error);
   }
-}
-
-/** The parsed file, or undefined after one line on stderr saying why it cannot be read. */
-function readJson(absolute: string, given: string, stderr: { write(text: string): unknown }): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(absolute, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "does not exist; run `npm run synth` first, or name a cdk.tf.json"
-        : code === "EISDIR"
-          ? "is a directory; name the cdk.tf.json inside it"
-          : `cannot be read (${code ?? String(error)})`;
-    stderr.write(`policy: ${given} ${why}\n`);
-    return undefined;
-  }
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) return parsed;
-    stderr.write(`policy: ${given} is not a Terraform JSON configuration (an object)\n`);
-  } catch (error) {
-    stderr.write(`policy: ${given} is not valid JSON (${(error as Error).message})\n`);
-  }
-  return undefined;
 }
