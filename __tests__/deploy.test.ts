@@ -42,7 +42,13 @@ describe("runDeploy", () => {
     ...(state === undefined ? {} : { FAKE_STATE: state }),
     FAKE_PLAN: JSON.stringify(plan),
   });
-  const calls = () => fs.readFileSync(log, "utf8").trim().split("\n").map((line) => line.replace(/-out=\S+|(show -json) \S+/g, (_match, show) => show ?? "-out=PLAN"));
+  // The targeted plan's file is a temporary path: PLAN stands for it.
+  const calls = () =>
+    fs
+      .readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => line.replace(/(-out=)?\S*\/cluster\.tfplan/g, (_path, out = "") => `${out}PLAN`).replace(/^show -json PLAN$/, "show -json"));
   const io = (envs: Record<string, string>) => {
     const out = { stdout: "", stderr: "" };
     return { out, io: { env: envs, cwd: dir, stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } } };
@@ -93,6 +99,12 @@ if (args[0] === "state") {
     const { io: deployIo } = io(env(`${CLUSTER}\nkubernetes_pod_v1.VerificationPod_1\n`, planOf([[CLUSTER, ["update"], { node_count: 1 }, { node_count: 2 }]])));
     expect(await runDeploy([], deployIo)).toBe(DEPLOY_EXIT.ok);
     expect(calls().slice(4)).toEqual([`apply -target=${CLUSTER}`, "apply"]);
+  });
+
+  test("approved in advance, applies the cluster's targeted plan as it was made, without planning it again", async () => {
+    const { io: deployIo } = io(env(`${CLUSTER}\nkubernetes_pod_v1.VerificationPod_1\n`, planOf([[CLUSTER, ["update"], { node_count: 1 }, { node_count: 2 }]])));
+    expect(await runDeploy(["--auto-approve"], deployIo)).toBe(DEPLOY_EXIT.ok);
+    expect(calls().slice(2)).toEqual([`plan -input=false -out=PLAN -target=${CLUSTER}`, "show -json", "apply -input=false PLAN", "apply -auto-approve -input=false"]);
   });
 
   test("a change that leaves the cluster alone applies once", async () => {

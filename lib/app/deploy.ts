@@ -147,7 +147,9 @@ export async function runDeploy(argv: readonly string[], io: DeployIo): Promise<
             "first, on its own: Terraform configures the kubernetes provider only after the cluster's changes, and " +
             "cannot order them with Kubernetes objects that must go before them.\n",
         );
-        if ((await step(["apply", ...approve, ...targets])).code !== 0) return DEPLOY_EXIT.failed;
+        // Approved in advance, the plan just made is applied as it is; otherwise Terraform plans again and asks.
+        const apply = approve.length > 0 ? ["apply", "-input=false", planFile] : ["apply", ...targets];
+        if ((await step(apply)).code !== 0) return DEPLOY_EXIT.failed;
       }
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
