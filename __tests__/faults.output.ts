@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "child_process";
+import { execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { builtCommand, cleanEnv } from "./app-process";
@@ -47,12 +47,17 @@ export function runSynth(cwd: string, options: RunOptions = {}): Promise<Run> {
   child.stderr.on("data", (c) => (stderr += c));
   const timers = [setTimeout(kill, options.timeoutMs ?? 30000)];
   if (options.killAfterMs !== undefined) timers.push(setTimeout(kill, options.killAfterMs));
-  return new Promise((resolve) =>
+  return new Promise((resolve) => {
+    // A process that cannot start (the user may not run node) reports an error and never closes.
+    child.on("error", (error) => {
+      timers.forEach(clearTimeout);
+      resolve({ status: null, signal: null, stdout, stderr: `${stderr}${error.message}\n` });
+    });
     child.on("close", (status, signal) => {
       timers.forEach(clearTimeout);
       resolve({ status, signal, stdout, stderr });
-    }),
-  );
+    });
+  });
 }
 
 /** Every published file under `outdir` with its bytes; staging directories are not output. */
@@ -107,4 +112,13 @@ export function unusedPid(): number {
 export function skipBecause(reason: string): void {
   // eslint-disable-next-line no-console -- the reason belongs in the test output, where CI shows it
   console.warn(`skipped: ${reason}`);
+}
+
+/** Why `uid` cannot run the built app here (Node or the app unreachable to it), or undefined when it can. */
+export function cannotRunAs(uid: number): string | undefined {
+  const app = builtCommand("main");
+  const probe = spawnSync(process.execPath, ["-e", `require("fs").accessSync(${JSON.stringify(app)}, require("fs").constants.R_OK)`], { uid, gid: uid, encoding: "utf8" });
+  if (probe.error) return `${process.execPath} cannot be run as uid ${uid} (${(probe.error as NodeJS.ErrnoException).code})`;
+  if (probe.status !== 0) return `uid ${uid} cannot read ${app}`;
+  return undefined;
 }

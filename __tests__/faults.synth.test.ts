@@ -5,7 +5,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { ABANDONED_AFTER_MS, synthAtomically } from "../lib/app/atomic-synth";
 import { currentProcess } from "../lib/private/process-identity";
 import { scratchDir, STACK_FILE } from "./app-process";
-import { oneLine, publishedFiles, runSynth, skipBecause, stagingDirectories, tryMountTmpfs, unusedPid } from "./faults.output";
+import { cannotRunAs, oneLine, publishedFiles, runSynth, skipBecause, stagingDirectories, tryMountTmpfs, unusedPid } from "./faults.output";
 
 /**
  * Synthesis on ordinary and unkind filesystems: cdktf.out as a mount point or a link to another
@@ -144,9 +144,16 @@ describe("output that cannot be written: one line naming the path, exit 1, the e
       return d;
     }
     const asUser = isRoot ? { uid: NOBODY } : {};
+    // As root the cases run as nobody, who must be able to run Node and read the app.
+    const unable = isRoot ? cannotRunAs(NOBODY) : undefined;
+    const permissionCase = (name: string, fn: () => Promise<void>) =>
+      test.concurrent(name, async () => {
+        if (unable) return skipBecause(`${name}: ${unable}`);
+        await fn();
+      });
     const chownAll = (p: string) => isRoot && execFileSync("chown", ["-R", `${NOBODY}:${NOBODY}`, p]);
 
-    test.concurrent("cdktf.out not writable, its stack directory writable: nothing is replaced (a new cdk.tf.json beside an old manifest was half an output)", async () => {
+    permissionCase("cdktf.out not writable, its stack directory writable: nothing is replaced (a new cdk.tf.json beside an old manifest was half an output)", async () => {
       const cwd = ownedDir();
       const outdir = path.join(cwd, OUT);
       const first = await runSynth(cwd, { env: { RANDOM_ID: "aaaaaa" }, ...asUser });
@@ -163,7 +170,7 @@ describe("output that cannot be written: one line naming the path, exit 1, the e
       expect(publishedFiles(outdir)).toEqual(before);
     });
 
-    test.concurrent("a writable cdktf.out in a read-only directory works (staging once needed the parent)", async () => {
+    permissionCase("a writable cdktf.out in a read-only directory works (staging once needed the parent)", async () => {
       const cwd = ownedDir();
       fs.mkdirSync(path.join(cwd, OUT));
       chownAll(cwd);
@@ -175,7 +182,7 @@ describe("output that cannot be written: one line naming the path, exit 1, the e
       expect(fs.existsSync(path.join(cwd, STACK_FILE))).toBe(true);
     });
 
-    test.concurrent("no cdktf.out and a read-only directory", async () => {
+    permissionCase("no cdktf.out and a read-only directory", async () => {
       const cwd = ownedDir();
       fs.chmodSync(cwd, 0o555);
       const run = await runSynth(cwd, asUser);
