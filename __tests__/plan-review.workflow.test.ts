@@ -156,7 +156,7 @@ describe("the pull-request job's comment and risk steps", () => {
     expect(steps[steps.length - 1]).toBe(outdated);
   });
 
-  test("nothing new in the job's permissions: the comment needs pull-requests: write, the artifact none", () => {
-    expect(workflow.jobs.plan.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
+  test("nothing new in the job's permissions: the comment needs pull-requests: write, the artifact none (security-events is the policy's SARIF)", () => {
+    expect(workflow.jobs.plan.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write", "security-events": "write" });
   });
 });
