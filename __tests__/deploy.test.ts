@@ -74,6 +74,13 @@ if (args[0] === "state") {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  test("--help prints the usage and exit codes, runs nothing, and exits 0", async () => {
+    const { io: deployIo, out } = io(env(undefined, planOf([])));
+    expect(await runDeploy(["--help"], deployIo)).toBe(DEPLOY_EXIT.ok);
+    expect(out.stdout).toMatch(/^usage: npm run deploy -- \[--auto-approve\]\n[^]*Exit codes: 0 applied; 1 .*; 3 usage\.\n$/);
+    expect(fs.existsSync(log)).toBe(false); // no terraform command, not even init
+  });
+
   test("a first deploy applies at once", async () => {
     const { io: deployIo } = io(env(undefined, planOf([])));
     expect(await runDeploy(["--auto-approve"], deployIo)).toBe(DEPLOY_EXIT.ok);

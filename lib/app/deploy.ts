@@ -99,6 +99,14 @@ function terraform(io: DeployIo, cwd: string, args: readonly string[], capture =
 }
 
 export async function runDeploy(argv: readonly string[], io: DeployIo): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.stdout.write(
+      `${USAGE}\nSynthesizes, then applies: Kubernetes objects are destroyed first when the cluster is replaced, and the\n` +
+        "cluster is applied alone first when it changes, because the kubernetes provider is configured from it.\n" +
+        "Exit codes: 0 applied; 1 synthesis or a Terraform command failed; 3 usage.\n",
+    );
+    return DEPLOY_EXIT.ok;
+  }
   const unknown = argv.filter((a) => a !== "--auto-approve");
   if (unknown.length > 0) {
     io.stderr.write(`deploy: unknown option ${visible(unknown[0])}\n${USAGE}\n`);
