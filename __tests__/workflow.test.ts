@@ -8,6 +8,7 @@ type Step = { id?: string; uses?: string; run?: string; with?: Record<string, un
 type Job = {
   if: string;
   needs?: string | string[];
+  strategy?: { matrix?: Record<string, unknown> };
   permissions: Record<string, string>;
   environment?: string;
   env?: Record<string, string>;
@@ -27,7 +28,9 @@ const ROOT = path.join(__dirname, "..");
 const WORKFLOW = path.join(ROOT, ".github", "workflows", "terraform.yml");
 const text = fs.readFileSync(WORKFLOW, "utf8");
 const workflow = parse(text) as Workflow;
-const { plan, "plan-main": planMain, deploy } = workflow.jobs;
+const { unit, plan, "plan-main": planMain, deploy } = workflow.jobs;
+/** The jobs that sign in to Azure and run Terraform. */
+const azureJobs = [plan, planMain, deploy];
 
 const runs = (job: Job) => job.steps.map((s) => s.run ?? s.uses ?? "").join("\n");
 const step = (job: Job, name: string): Step => {
@@ -88,7 +91,7 @@ describe(".github/workflows/terraform.yml", () => {
     expect(Object.keys(workflow.on).sort()).toEqual(["pull_request", "push"]);
     expect(workflow.on.push).toEqual({ branches: ["main"] });
     expect(workflow.permissions).toEqual({});
-    expect(Object.keys(workflow.jobs).sort()).toEqual(["deploy", "plan", "plan-main"]);
+    expect(Object.keys(workflow.jobs).sort()).toEqual(["deploy", "plan", "plan-main", "unit"]);
     // Never cancel a run on main: a killed apply leaves the state locked.
     expect(workflow.concurrency["cancel-in-progress"]).toBe("${{ github.event_name == 'pull_request' }}");
     expect(workflow.defaults.run.shell).toBe("bash");
@@ -113,7 +116,7 @@ describe(".github/workflows/terraform.yml", () => {
     });
 
     test("installs, tests, synthesizes, plans read-only, reviews and comments, in that order", () => {
-      const order = ["npm ci", "npm test", "npm run synth", "terraform init", "terraform plan", "terraform show -json", "npm run --silent plan-review", "plan-review-comment post"];
+      const order = ["npm ci", "npm run synth", "terraform init", "terraform plan", "terraform show -json", "npm run --silent plan-review", "plan-review-comment post"];
       const positions = order.map((command) => runs(plan).indexOf(command));
       expect(positions.every((p) => p >= 0)).toBe(true);
       expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -127,6 +130,19 @@ describe(".github/workflows/terraform.yml", () => {
     const upload = plan.steps.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
     expect(upload?.with).toEqual({ sarif_file: "policy.sarif", category: "policy" });
     expect(runs(plan).indexOf("npm run synth")).toBeLessThan(runs(plan).indexOf("--sarif=policy.sarif"));
+  });
+
+  describe("the unit tests", () => {
+    test("run on pull requests on Node 22 and 24, with only read access to the repository, before the plan", () => {
+      expect(unit.if).toBe("github.event_name == 'pull_request'");
+      expect(unit.permissions).toEqual({ contents: "read" });
+      expect(unit.strategy?.matrix).toEqual({ "node-version": [22, 24] });
+      const setup = unit.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
+      expect(setup?.with).toEqual({ "node-version": "${{ matrix.node-version }}", "package-manager-cache": false });
+      expect(unit.steps.filter((s) => s.run).map((s) => s.run)).toEqual(["npm ci", "npm test"]);
+      expect(JSON.stringify(unit)).not.toMatch(/secrets\.|TF_VAR_|AZURE_|azure\/login/);
+      expect(plan.needs).toBe("unit");
+    });
   });
 
   describe("the plan of main", () => {
@@ -281,7 +297,7 @@ describe(".github/workflows/terraform.yml", () => {
   });
 
   test("runs Node 24, with no dependency cache or install scripts where the result is trusted", () => {
-    for (const job of Object.values(workflow.jobs)) {
+    for (const job of azureJobs) {
       const setup = job.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
       expect(setup?.with?.["node-version"]).toBe(24);
     }
@@ -295,7 +311,7 @@ describe(".github/workflows/terraform.yml", () => {
   test("signs in to Azure by OIDC federation, with no client secret", () => {
     expect(workflow.env.ARM_USE_OIDC).toBe("true");
     expect(workflow.env.ARM_CLIENT_ID).toBeUndefined();
-    for (const job of Object.values(workflow.jobs)) {
+    for (const job of azureJobs) {
       expect(job.permissions["id-token"]).toBe("write");
       expect(Object.keys(login(job)?.with ?? {}).sort()).toEqual(["client-id", "subscription-id", "tenant-id"]);
       expect(login(job)?.with?.["client-id"]).toBe(job.env?.ARM_CLIENT_ID);
@@ -304,7 +320,7 @@ describe(".github/workflows/terraform.yml", () => {
   });
 
   test("pins a Terraform with write-only arguments and ephemeral variables", () => {
-    for (const job of Object.values(workflow.jobs)) {
+    for (const job of azureJobs) {
       const setup = job.steps.find((s) => s.uses?.startsWith("hashicorp/setup-terraform@"));
       expect(String(setup?.with?.terraform_version)).toMatch(/^1\.(1[1-9]|[2-9]\d)\./);
       expect(setup?.with?.terraform_wrapper).toBe(false);
