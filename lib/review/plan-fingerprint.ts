@@ -6,7 +6,7 @@
  * a short secret could be reversed by guessing.
  */
 import { createHash } from "crypto";
-import { checkPlan as checkPlanShape, PlanFormatError } from "./plan-shape";
+import { checkPlan as checkPlanShape, PlanFormatError, PlanResourceChange } from "./plan-shape";
 
 /**
  * Hashed first, so that a future change of the canonical form gives new fingerprints instead of
@@ -63,25 +63,11 @@ export function canonicalChanges(plan: unknown): string {
   return serialize(changes);
 }
 
-interface Change {
-  readonly address: string;
-  readonly deposed?: string;
-  readonly previous_address?: string;
-  readonly importing?: unknown;
-  readonly provider_name?: string;
-  readonly action_reason?: string;
-  readonly change: {
-    readonly actions: readonly string[];
-    readonly before?: unknown;
-    readonly after?: unknown;
-    readonly after_unknown?: unknown;
-    readonly before_sensitive?: unknown;
-    readonly after_sensitive?: unknown;
-    readonly replace_paths?: unknown;
-    /** Terraform writes an import here (`{ "id": … }`), on the change, not beside it. */
-    readonly importing?: unknown;
-  };
-}
+/**
+ * A resource change as the review reads it, plus what the fingerprint also keeps: the provider, and an
+ * import written beside the change (where no Terraform writes it, but a hand-made plan might).
+ */
+type Change = PlanResourceChange & { readonly provider_name?: string; readonly importing?: unknown };
 
 function importOf(rc: Change): unknown {
   return rc.change.importing ?? rc.importing;
