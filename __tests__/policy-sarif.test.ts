@@ -192,6 +192,10 @@ describe("--sarif=FILE", () => {
     const before = fs.readFileSync(file, "utf8");
     expect(run("cdk.tf.json", "--sarif=./cdk.tf.json")).toEqual({ code: 2, stdout: "", stderr: "policy: --sarif=./cdk.tf.json would overwrite the stack it reports on; name another file\n" });
     expect(fs.readFileSync(file, "utf8")).toBe(before);
+    // Through a linked directory (a linked cdktf.out is a supported layout): found by an attack.
+    fs.symlinkSync(dir, path.join(dir, "linked"));
+    expect(run("cdk.tf.json", "--sarif=linked/cdk.tf.json")).toEqual({ code: 2, stdout: "", stderr: "policy: --sarif=linked/cdk.tf.json would overwrite the stack it reports on; name another file\n" });
+    expect(fs.readFileSync(file, "utf8")).toBe(before);
     const usage = "usage: npm run policy -- [path to cdk.tf.json] [--json] [--sarif | --sarif=FILE] [--help]";
     expect(run("cdk.tf.json", "--json", "--sarif").stderr).toBe(`policy: --json and --sarif both print to stdout; write SARIF with --sarif=FILE; ${usage}\n`);
     expect(run("cdk.tf.json", "--sarif=").stderr).toBe(`policy: --sarif= needs a file name; ${usage}\n`);

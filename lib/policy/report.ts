@@ -180,7 +180,7 @@ export function runPolicyReport(options: RunPolicyReportOptions): number {
     return EXIT_UNUSABLE;
   }
   const given = paths[0] ?? DEFAULT_TF_JSON;
-  if (sarifFile !== undefined && path.resolve(options.cwd, sarifFile) === path.resolve(options.cwd, given)) {
+  if (sarifFile !== undefined && sameFile(path.resolve(options.cwd, sarifFile), path.resolve(options.cwd, given))) {
     stderr.write(`policy: --sarif=${sarifFile} would overwrite the stack it reports on; name another file\n`);
     return EXIT_UNUSABLE;
   }
@@ -254,5 +254,19 @@ function writeWhole(file: string, text: string): string | undefined {
   } catch (error) {
     fs.rmSync(temporary, { force: true });
     return (error as NodeJS.ErrnoException).code ?? String(error);
+  }
+}
+
+/**
+ * Whether two paths name one file: the same path, or (through a symlinked directory, a hard link or a
+ * bind mount) the same device and inode. A path that does not exist yet names no existing file.
+ */
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    const [x, y] = [fs.statSync(a), fs.statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
   }
 }
