@@ -28,7 +28,7 @@ const ROOT = path.join(__dirname, "..");
 const WORKFLOW = path.join(ROOT, ".github", "workflows", "terraform.yml");
 const text = fs.readFileSync(WORKFLOW, "utf8");
 const workflow = parse(text) as Workflow;
-const { unit, plan, "plan-main": planMain, deploy } = workflow.jobs;
+const { unit, "review-outdated": reviewOutdated, plan, "plan-main": planMain, deploy } = workflow.jobs;
 /** The jobs that sign in to Azure and run Terraform. */
 const azureJobs = [plan, planMain, deploy];
 
@@ -91,7 +91,7 @@ describe(".github/workflows/terraform.yml", () => {
     expect(Object.keys(workflow.on).sort()).toEqual(["pull_request", "push"]);
     expect(workflow.on.push).toEqual({ branches: ["main"] });
     expect(workflow.permissions).toEqual({});
-    expect(Object.keys(workflow.jobs).sort()).toEqual(["deploy", "plan", "plan-main", "unit"]);
+    expect(Object.keys(workflow.jobs).sort()).toEqual(["deploy", "plan", "plan-main", "review-outdated", "unit"]);
     // Never cancel a run on main: a killed apply leaves the state locked.
     expect(workflow.concurrency["cancel-in-progress"]).toBe("${{ github.event_name == 'pull_request' }}");
     expect(workflow.defaults.run.shell).toBe("bash");
@@ -142,6 +142,14 @@ describe(".github/workflows/terraform.yml", () => {
       expect(unit.steps.filter((s) => s.run).map((s) => s.run)).toEqual(["npm ci", "npm test"]);
       expect(JSON.stringify(unit)).not.toMatch(/secrets\.|TF_VAR_|AZURE_|azure\/login/);
       expect(plan.needs).toBe("unit");
+    });
+
+    test("when they fail (so the plan job never runs), the previous review is marked outdated, with no Azure identity", () => {
+      expect(reviewOutdated.needs).toBe("unit");
+      expect(reviewOutdated.if).toBe("github.event_name == 'pull_request' && failure()");
+      expect(reviewOutdated.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+      expect(runs(reviewOutdated)).toContain("plan-review-comment outdated --pr");
+      expect(JSON.stringify(reviewOutdated)).not.toMatch(/secrets\.|TF_VAR_|AZURE_|azure\/login|id-token/);
     });
   });
 
