@@ -81,7 +81,7 @@ test("exits 1 on an unsuppressed error and says what was found and how to fix it
       "Failed:",
       "  error   AKSWI_006 app/Vault/Secret: value is a literal; write value_wo = var.<ephemeral, sensitive variable> (RbacKeyVault with secretVariable does) and supply it as TF_VAR_<name>",
       "",
-      "cdk.tf.json records no suppressions (it was synthesized without the policy), so the article's defaults were used.",
+      "cdk.tf.json records no suppressions (it was not written by npm run synth), so none were accepted: every rule is enforced.",
       "",
       "24 rules: 2 passed, 0 suppressed, 1 failed, 0 unknown, 21 not applicable. 1 unsuppressed error, 0 warnings, 0 unknown.",
       "",
@@ -194,4 +194,16 @@ test("prints a recorded suppression reason holding escape sequences as escapes o
   expect(stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\u202a-\u202e]/);
   expect(stdout).toContain(`  ${hostile[0].id}: why\\u001b[31m\\r\\u202eevil\\u202c\\nAKSWI_999: forged`);
   expect(stdout.split("\n").some((l) => l.startsWith("AKSWI_999"))).toBe(false);
+});
+
+test("fails closed on a stack whose suppression record was removed: no suppression is assumed (found by an attack)", () => {
+  const tf = articleJson();
+  const { policy: _removed, ...metadata } = tf["//"].metadata; // eslint-disable-line @typescript-eslint/no-unused-vars
+  write(dir, "cdk.tf.json", { ...tf, "//": { ...tf["//"], metadata } });
+  const { code, stdout } = report(dir, "cdk.tf.json", "--json");
+  const parsed = JSON.parse(stdout);
+  expect(code).toBe(1);
+  expect(parsed.suppressionsFrom).toBe("none");
+  expect(parsed.rows.filter((r: { status: string }) => r.status === "suppressed")).toEqual([]);
+  expect(parsed.errors).toBeGreaterThanOrEqual(10);
 });

@@ -1,7 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, formatProblem } from "../config/errors";
-import { ARTICLE_SUPPRESSIONS } from "./article-exceptions";
 import { errorsOf, evaluatePolicy, ruleOutcomes } from "./engine";
 import { recordedSuppressions } from "./record";
 import { RULES } from "./rules";
@@ -44,7 +43,8 @@ export interface ReportRow {
 export interface PolicyReport {
   readonly file: string;
   /** `recorded`: the suppressions synthesis used, from the file; `article`: ARTICLE_SUPPRESSIONS, as none were recorded. */
-  readonly suppressionsFrom: "recorded" | "article";
+  /** `none`: the file records no suppressions, so none are accepted (it fails closed). */
+  readonly suppressionsFrom: "recorded" | "none";
   readonly rows: readonly ReportRow[];
   readonly rules: ReadonlyArray<{ readonly id: string; readonly outcome: RuleOutcome }>;
   readonly unusedSuppressions: readonly Suppression[];
@@ -74,14 +74,18 @@ export function reportRows(result: PolicyResult, rules: readonly PolicyRule[] = 
   return rows;
 }
 
-/** Builds the report of a synthesized stack's JSON, with the suppressions it records or else the article's. */
+/**
+ * Builds the report of a synthesized stack's JSON, with the suppressions it records. A file that
+ * records none (hand-made, or with the record removed) gets none: assuming the article's would let
+ * a stripped file pass with sixteen errors accepted.
+ */
 export function buildReport(file: string, tfJson: unknown): PolicyReport {
   const recorded = recordedSuppressions(tfJson);
-  const suppressions = recorded === undefined ? ARTICLE_SUPPRESSIONS : checkedSuppressions(recorded, { path: `${file}: //.metadata.policy.suppressions` });
+  const suppressions = recorded === undefined ? [] : checkedSuppressions(recorded, { path: `${file}: //.metadata.policy.suppressions` });
   const result = evaluatePolicy(tfJson, suppressions);
   return {
     file,
-    suppressionsFrom: recorded === undefined ? "article" : "recorded",
+    suppressionsFrom: recorded === undefined ? "none" : "recorded",
     rows: reportRows(result),
     rules: [...ruleOutcomes(result)].map(([id, outcome]) => ({ id, outcome })),
     unusedSuppressions: result.unusedSuppressions,
@@ -116,8 +120,8 @@ export function formatReport(report: PolicyReport): string {
     out.push("", "Suppressed:");
     for (const [id, reason] of reasons) out.push(visible(`  ${id}: ${reason}`));
   }
-  if (report.suppressionsFrom === "article") {
-    out.push("", `${report.file} records no suppressions (it was synthesized without the policy), so the article's defaults were used.`);
+  if (report.suppressionsFrom === "none") {
+    out.push("", `${report.file} records no suppressions (it was not written by npm run synth), so none were accepted: every rule is enforced.`);
   } else if (report.unusedSuppressions.length > 0) {
     // Only recorded ones: the configuration's list is what the reader can change.
     out.push("", `Unused suppressions (nothing fails them; remove them from policy.suppressions): ${report.unusedSuppressions.map((s) => s.id).join(", ")}`);
