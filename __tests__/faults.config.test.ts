@@ -62,6 +62,25 @@ describe("YAML aliases", () => {
   });
 });
 
+describe("YAML size (found by an attack: files under 4 MiB took gigabytes or tens of seconds)", () => {
+  test.each([
+    ["1.4 million empty flow objects", () => `location: westeurope\nx: [${Array(1_390_000).fill("{}").join(",")}]\n`, /^AKS_WI_CONFIG: holds about 1390\d{3} YAML entries; /],
+    ["40,000 uses of one scalar anchor", () => `a: &a x\n${Array.from({ length: 40_000 }, (_, i) => `k${i}: *a`).join("\n")}\n`, /^AKS_WI_CONFIG: uses about 40000 YAML aliases \(at most 10000 are read\)/],
+  ])("%s: one problem, within a second", (_, text, expected) => {
+    const outcome = load(write("big.yaml", text()));
+    expect(outcome.problems).toEqual([expect.stringMatching(expected)]);
+    expect(outcome.ms).toBeLessThan(1000);
+  });
+
+  test("a configuration of 5000 workloads with their keys set is well within both budgets", () => {
+    const workload = (i: number) =>
+      `  - namespace: team-${i % 50}\n    serviceAccount: app-${i}\n    identity: id-${Math.floor(i / 20)}\n    federatedCredential: fic-${i}\n    namespaceExists: true\n    tokenExpiration: 3600\n    secrets: *s\n`;
+    const text = `keyVault:\n  secretName: my-secret\nworkloads:\n  - serviceAccount: first\n    identity: id-first\n    secrets: &s [my-secret]\n${Array.from({ length: 4999 }, (_, i) => workload(i)).join("")}`;
+    const { config } = loadConfig({ env: { AKS_WI_CONFIG: write("many.yaml", text) }, cwd: dir });
+    expect(config.workloads).toHaveLength(5000);
+  });
+});
+
 describe("nesting", () => {
   const tooDeep = (line: number) =>
     `nests lists and objects more than ${CONFIG_FILE_LIMITS.depth} deep (at line ${line}); a configuration nests at most 4 deep`;

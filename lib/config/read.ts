@@ -23,6 +23,14 @@ export const CONFIG_FILE_LIMITS = {
    * (an anchor of nine aliases of an anchor of nine aliases ...) passes it within a few levels.
    */
   yamlAliases: 50_000,
+  /**
+   * Entries of a YAML file (flow-list commas, block-list dashes, keys), counted cheaply before parsing:
+   * the yaml package holds about 1.6 KB per entry while composing, so a 4 MiB file of `{},` took 2.2 GB.
+   * 5000 workloads with every key set are about 60,000.
+   */
+  yamlEntries: 250_000,
+  /** Alias uses in a YAML file: the package's budget check grows with their square (60,000 took 40 s). */
+  yamlAliasUses: 10_000,
 } as const;
 
 /** Unknown top-level keys looked at to decide whether a file is a configuration with typos or no configuration at all. */
@@ -315,6 +323,15 @@ function parseYaml(text: string): unknown {
   // scan below stops what would overflow before the package sees it; the parse tree is then checked exactly.
   const rough = roughYamlDepth(text);
   if (rough.depth > CONFIG_FILE_LIMITS.depth) fail(tooDeepYaml(rough.line), "remove the extra nesting");
+  // Over-counts (a comma or "*" inside a quoted value counts too), which only matters far above real configurations.
+  const entries = (text.match(/,|^[ \t]*- |: /gm) ?? []).length;
+  if (entries > CONFIG_FILE_LIMITS.yamlEntries) {
+    fail(`holds about ${entries} YAML entries; a configuration of 5000 workloads has about 60,000 (at most ${CONFIG_FILE_LIMITS.yamlEntries} are read)`, "split the configuration, or remove what is not configuration");
+  }
+  const aliasUses = (text.match(/(^|[\s,[{:])\*[^\s,\]}]/gm) ?? []).length;
+  if (aliasUses > CONFIG_FILE_LIMITS.yamlAliasUses) {
+    fail(`uses about ${aliasUses} YAML aliases (at most ${CONFIG_FILE_LIMITS.yamlAliasUses} are read)`, "write the repeated values out, or alias fewer of them");
+  }
   const lines = new yaml.LineCounter();
   const tokens = Array.from(new yaml.Parser(lines.addNewLine).parse(text));
   const deepAt = deepestToken(tokens, CONFIG_FILE_LIMITS.depth);
