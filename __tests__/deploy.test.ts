@@ -81,6 +81,20 @@ if (args[0] === "state") {
     expect(fs.existsSync(log)).toBe(false); // no terraform command, not even init
   });
 
+  test("without terraform on the PATH: one line saying what to install, exit 1 (it crashed with a stack trace)", async () => {
+    const { io: deployIo, out } = io({ ...env(undefined, planOf([])), PATH: path.dirname(process.execPath) });
+    expect(await runDeploy(["--auto-approve"], deployIo)).toBe(DEPLOY_EXIT.failed);
+    expect(out.stderr).toBe("deploy: terraform is not on the PATH: install the Terraform CLI 1.11 or later (help/getting-started.md)\n");
+  });
+
+  test("a plan shown as something other than JSON (a wrapper script's output) stops with one line, before destroying anything", async () => {
+    const state = `${CLUSTER}\nkubernetes_pod_v1.VerificationPod_1\n`;
+    const { io: deployIo, out } = io({ ...env(state, planOf([])), FAKE_PLAN: "[command]terraform show -json\n{}" });
+    expect(await runDeploy(["--auto-approve"], deployIo)).toBe(DEPLOY_EXIT.failed);
+    expect(out.stderr).toMatch(/^deploy: terraform show -json printed something other than JSON: is terraform a wrapper script/);
+    expect(calls().some((c) => c.startsWith("destroy") || c.startsWith("apply"))).toBe(false);
+  });
+
   test("a first deploy applies at once", async () => {
     const { io: deployIo } = io(env(undefined, planOf([])));
     expect(await runDeploy(["--auto-approve"], deployIo)).toBe(DEPLOY_EXIT.ok);

@@ -93,12 +93,27 @@ function terraform(io: DeployIo, cwd: string, args: readonly string[], capture =
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (capture ? (stdout += chunk) : io.stdout.write(chunk)));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (capture ? (stderr += chunk) : io.stderr.write(chunk)));
-    child.on("error", reject);
+    child.on("error", (error: NodeJS.ErrnoException) =>
+      error.code === "ENOENT" ? reject(new TerraformMissing()) : reject(error),
+    );
     child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }
 
+/** Terraform is not on the PATH. */
+class TerraformMissing extends Error {}
+
 export async function runDeploy(argv: readonly string[], io: DeployIo): Promise<number> {
+  try {
+    return await deploy(argv, io);
+  } catch (error) {
+    if (!(error instanceof TerraformMissing)) throw error;
+    io.stderr.write("deploy: terraform is not on the PATH: install the Terraform CLI 1.11 or later (help/getting-started.md)\n");
+    return DEPLOY_EXIT.failed;
+  }
+}
+
+async function deploy(argv: readonly string[], io: DeployIo): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     io.stdout.write(
       `${USAGE}\nSynthesizes, then applies: Kubernetes objects are destroyed first when the cluster is replaced, and the\n` +
@@ -140,13 +155,23 @@ export async function runDeploy(argv: readonly string[], io: DeployIo): Promise<
       if ((await step(["plan", "-input=false", `-out=${planFile}`, ...targets], true)).code !== 0) return DEPLOY_EXIT.failed;
       const shown = await step(["show", "-json", planFile], true);
       if (shown.code !== 0) return DEPLOY_EXIT.failed;
-      const change = clusterChange(JSON.parse(shown.stdout) as Plan, cluster, signInDependencies);
+      let plan: Plan;
+      try {
+        plan = JSON.parse(shown.stdout) as Plan;
+      } catch {
+        io.stderr.write(
+          "deploy: terraform show -json printed something other than JSON: is terraform a wrapper script (setup-terraform's " +
+            "terraform_wrapper)? Run deploy with the Terraform CLI itself first on the PATH.\n",
+        );
+        return DEPLOY_EXIT.failed;
+      }
+      const change = clusterChange(plan, cluster, signInDependencies);
       if (change === "replaced") {
         io.stdout.write(
           `deploy: this change replaces the cluster (${cluster}). Terraform cannot plan that in one apply: the ` +
             "kubernetes provider is configured from the cluster being replaced. The cluster's Kubernetes objects " +
-            `(${objects.length}) go with it, so they are destroyed first, through the cluster as it is now, and created ` +
-            "again in the new one by the apply that follows.\n",
+            `(${objects.length}) go with it, so they are destroyed first, through the cluster as it is now, with what ` +
+            "depends on them (Terraform names each below), and created again in the new one by the apply that follows.\n",
         );
         if ((await step(["destroy", ...approve, ...objects.map((a) => `-target=${a}`)])).code !== 0) return DEPLOY_EXIT.failed;
       } else if (change === "changed") {
