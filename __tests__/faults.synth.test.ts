@@ -170,6 +170,23 @@ describe("output that cannot be written: one line naming the path, exit 1, the e
       expect(publishedFiles(outdir)).toEqual(before);
     });
 
+    permissionCase("a sticky cdktf.out holding another user's manifest.json: nothing is replaced (the stack's file was, then the manifest failed)", async () => {
+      if (!isRoot) return skipBecause("sticky cdktf.out with another user's manifest.json: needs root to make a file of another user");
+      const cwd = ownedDir();
+      const outdir = path.join(cwd, OUT);
+      const first = await runSynth(cwd, { env: { RANDOM_ID: "aaaaaa" }, ...asUser });
+      expect(first.stderr).toBe("");
+      chownAll(cwd);
+      fs.chownSync(outdir, 0, 0);
+      fs.chmodSync(outdir, 0o1777);
+      fs.chownSync(path.join(outdir, "manifest.json"), 0, 0);
+      const before = publishedFiles(outdir);
+      const run = await runSynth(cwd, { env: { RANDOM_ID: "bbbbbb" }, ...asUser });
+      expect(run.status).toBe(1);
+      expect(oneLine(run)).toMatch(/^synth: cannot write .*manifest\.json: the operation is not permitted \(EPERM\); .* The earlier output is unchanged\.$/);
+      expect(publishedFiles(outdir)).toEqual(before);
+    });
+
     permissionCase("a writable cdktf.out in a read-only directory works (staging once needed the parent)", async () => {
       const cwd = ownedDir();
       fs.mkdirSync(path.join(cwd, OUT));

@@ -82,6 +82,9 @@ export function synthAtomically(outdir: string, build: (app: App) => void): void
  * no target is a directory. Checked for all before the first rename, so that a failure leaves the
  * earlier output whole instead of a new stack file beside an old manifest.
  */
+/** The sticky bit of a directory's mode (S_ISVTX; Node's fs.constants does not name it). */
+const STICKY = 0o1000;
+
 function checkTargets(staging: string, outdir: string, files: readonly string[]): void {
   const device = fs.statSync(staging).dev;
   const directories = [...new Set(files.map((f) => path.dirname(path.join(outdir, f))))];
@@ -96,10 +99,20 @@ function checkTargets(staging: string, outdir: string, files: readonly string[])
       throw outputError(error, outdir, directory);
     }
   }
+  const uid = process.getuid?.();
   for (const file of files) {
     const target = path.join(outdir, file);
-    if (fs.lstatSync(target, { throwIfNoEntry: false })?.isDirectory()) {
+    const existing = fs.lstatSync(target, { throwIfNoEntry: false });
+    if (existing?.isDirectory()) {
       throw outputError(Object.assign(new Error("is a directory"), { code: "EISDIR" }), outdir, target);
+    }
+    // In a sticky directory (mode 1777, like /tmp) only the file's or the directory's owner may replace
+    // a file: write access to the directory is not enough, and the rename would fail half-way through.
+    if (existing !== undefined && uid !== undefined && uid !== 0) {
+      const parent = fs.statSync(path.dirname(target));
+      if ((parent.mode & STICKY) !== 0 && existing.uid !== uid && parent.uid !== uid) {
+        throw outputError(Object.assign(new Error("owned by another user in a sticky directory"), { code: "EPERM" }), outdir, target);
+      }
     }
   }
 }
