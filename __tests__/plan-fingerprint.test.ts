@@ -181,6 +181,19 @@ describe("planFingerprint", () => {
     expect(planFingerprint(otherId)).not.toBe(planFingerprint(imported));
   });
 
+  test("hides a scalar whose sensitivity mark is a list or object marking something, as the review does (found by an attack)", () => {
+    const withName = (name: string) => {
+      const plan = fixture("secret-version-bumped");
+      const cluster = changeOf(plan, CLUSTER);
+      cluster.change.actions = ["update"];
+      cluster.change.after = { ...cluster.change.after, name };
+      cluster.change.after_sensitive = { ...(cluster.change.after_sensitive ?? {}), name: [true] };
+      return plan;
+    };
+    expect(planFingerprint(withName("A"))).toBe(planFingerprint(withName("B")));
+    expect(canonicalChanges(withName("A"))).not.toContain('"name":"A"');
+  });
+
   test("cannot take a real value for a marker", () => {
     const sensitive = withCredentials();
     const literal = withCredentials();

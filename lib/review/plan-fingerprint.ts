@@ -129,6 +129,9 @@ function mask(value: unknown, sensitive: unknown, unknown: unknown): Canonical {
     if (isObject(shape)) return mask({}, sensitive, unknown);
     return null;
   }
+  // A scalar whose mark is a list or object marking something below it: malformed, and read as the
+  // review reads it, as sensitive, so the review and the fingerprint never disagree on what is hidden.
+  if (marksSomething(sensitive)) return SENSITIVE;
   if (typeof value === "boolean" || typeof value === "number" || typeof value === "string") return value;
   return null;
 }
