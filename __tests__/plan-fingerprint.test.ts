@@ -194,6 +194,19 @@ describe("planFingerprint", () => {
     expect(canonicalChanges(withName("A"))).not.toContain('"name":"A"');
   });
 
+  test("counts a key named __proto__ like any other (found by an attack: two such plans shared a fingerprint)", () => {
+    const withTag = (owner: string) => {
+      const plan = fixture("secret-version-bumped");
+      const cluster = changeOf(plan, CLUSTER);
+      cluster.change.actions = ["update"];
+      // As JSON.parse reads a plan: __proto__ an own key of the tags object.
+      cluster.change.after = { ...cluster.change.after, tags: JSON.parse(`{"__proto__": ${JSON.stringify(owner)}}`) };
+      return plan;
+    };
+    expect(planFingerprint(withTag("owner-a"))).not.toBe(planFingerprint(withTag("owner-b")));
+    expect(canonicalChanges(withTag("owner-a"))).toContain('"__proto__":"owner-a"');
+  });
+
   test("cannot take a real value for a marker", () => {
     const sensitive = withCredentials();
     const literal = withCredentials();

@@ -6,7 +6,7 @@
  * a short secret could be reversed by guessing.
  */
 import { createHash } from "crypto";
-import { checkPlan as checkPlanShape, PlanFormatError, PlanResourceChange } from "./plan-shape";
+import { checkPlan as checkPlanShape, hasTrue, isObject, NEVER_READ, own, PlanFormatError, PlanResourceChange } from "./plan-shape";
 
 /**
  * Hashed first, so that a future change of the canonical form gives new fingerprints instead of
@@ -18,12 +18,6 @@ export const FINGERPRINT_SCHEME = "aks-workload-identity plan fingerprint v2";
 export const SENSITIVE_MARKER = "<sensitive>";
 /** Written in place of a value known only after apply. */
 export const UNKNOWN_MARKER = "<known-after-apply>";
-
-/**
- * Hidden whatever the sensitivity marks say, as the review hides them: a provider that forgets to
- * mark one would otherwise make the fingerprint a hash of the secret's value or the cluster's keys.
- */
-const ALWAYS_HIDDEN = new Set(["value", "value_wo", "kube_config", "kube_admin_config", "kube_config_raw", "kube_admin_config_raw"]);
 
 /** The SHA-256 (64 lowercase hex digits) of `canonicalChanges(plan)`; throws `PlanFormatError` when it is not a plan. */
 export function planFingerprint(plan: unknown): string {
@@ -113,52 +107,42 @@ function mask(value: unknown, sensitive: unknown, unknown: unknown): Canonical {
   if (unknown === true) return UNKNOWN;
   if (sensitive === true) return SENSITIVE;
   if (Array.isArray(value)) {
-    return value.map((item, i) => mask(item, child(sensitive, i), child(unknown, i)));
+    return value.map((item, i) => mask(item, own(sensitive, i), own(unknown, i)));
   }
   if (isObject(value)) {
     // An unknown attribute may be missing from `after` rather than null: take the keys of all three.
     const keys = new Set([...Object.keys(value), ...markedKeys(sensitive), ...markedKeys(unknown)]);
-    const result: { [key: string]: Canonical } = {};
-    for (const key of keys) result[key] = mask(value[key] ?? null, child(sensitive, key), child(unknown, key));
+    // No prototype: a plan's key `__proto__` must be a key like any other, not reset the prototype
+    // (an attack gave two plans differing only in such a key the same fingerprint).
+    const result: { [key: string]: Canonical } = Object.create(null);
+    for (const key of keys) result[key] = mask(own(value, key) ?? null, own(sensitive, key), own(unknown, key));
     return result;
   }
   if (value === null || value === undefined) {
     // Absent, yet marked in part (a block the plan leaves out): the marks give its shape.
-    const shape = marksSomething(unknown) ? unknown : marksSomething(sensitive) ? sensitive : undefined;
-    if (Array.isArray(shape)) return shape.map((_, i) => mask(null, child(sensitive, i), child(unknown, i)));
+    const shape = hasTrue(unknown) ? unknown : hasTrue(sensitive) ? sensitive : undefined;
+    if (Array.isArray(shape)) return shape.map((_, i) => mask(null, own(sensitive, i), own(unknown, i)));
     if (isObject(shape)) return mask({}, sensitive, unknown);
     return null;
   }
   // A scalar whose mark is a list or object marking something below it: malformed, and read as the
   // review reads it, as sensitive, so the review and the fingerprint never disagree on what is hidden.
-  if (marksSomething(sensitive)) return SENSITIVE;
+  if (hasTrue(sensitive)) return SENSITIVE;
   if (typeof value === "boolean" || typeof value === "number" || typeof value === "string") return value;
   return null;
-}
-
-function child(shape: unknown, key: string | number): unknown {
-  if (Array.isArray(shape) && typeof key === "number") return shape[key];
-  if (isObject(shape) && typeof key === "string") return shape[key];
-  return undefined;
 }
 
 /** Keys whose shape marks something (`true` somewhere below); `false` and empty shapes mark nothing. */
 function markedKeys(shape: unknown): string[] {
   if (!isObject(shape)) return [];
-  return Object.keys(shape).filter((key) => marksSomething(shape[key]));
-}
-
-function marksSomething(shape: unknown): boolean {
-  if (shape === true) return true;
-  if (Array.isArray(shape)) return shape.some(marksSomething);
-  if (isObject(shape)) return Object.values(shape).some(marksSomething);
-  return false;
+  return Object.keys(shape).filter((key) => hasTrue(shape[key]));
 }
 
 function hideAttributes(value: Canonical): Canonical {
   if (!isObject(value)) return value;
-  const result: { [key: string]: Canonical } = {};
-  for (const [key, item] of Object.entries(value)) result[key] = ALWAYS_HIDDEN.has(key) ? SENSITIVE : item;
+  // Hidden whatever the marks say, as the review hides them (NEVER_READ).
+  const result: { [key: string]: Canonical } = Object.create(null);
+  for (const [key, item] of Object.entries(value)) result[key] = NEVER_READ.has(key) ? SENSITIVE : item;
   return result;
 }
 
@@ -173,8 +157,4 @@ function serialize(value: unknown): string {
   }
   if (typeof value === "number" && !Number.isFinite(value)) return "null";
   return JSON.stringify(value ?? null);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

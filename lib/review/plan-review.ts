@@ -7,7 +7,7 @@
 import { BUILTIN_ROLES } from "./builtin-roles";
 import { code, scalar } from "./markdown";
 import { configAddress, InstanceAddress, InstanceKey, instanceId, ModuleStep, naturalCompare, parseAddress } from "./plan-address";
-import { checkPlan, PlanConfigModule, PlanConfigResource, PlanExpression, PlanJson, PlanModuleCall, PlanResourceChange } from "./plan-shape";
+import { checkPlan, hasTrue, isObject, NEVER_READ, own, PlanConfigModule, PlanConfigResource, PlanExpression, PlanJson, PlanModuleCall, PlanResourceChange } from "./plan-shape";
 
 export { PlanFormatError } from "./plan-shape";
 export type { PlanJson, PlanResourceChange, PlanChange, PlanConfigModule, PlanConfigResource, PlanExpression } from "./plan-shape";
@@ -133,12 +133,6 @@ export interface PlanReview {
   readonly federations: readonly FederationChange[];
   readonly risks: readonly Risk[];
 }
-
-/**
- * Never read, whatever the sensitivity markers say: secret values, and cluster credentials (a plan
- * made with a provider that forgets to mark them would otherwise print them).
- */
-const NEVER_READ = new Set(["value", "value_wo", "kube_config", "kube_admin_config", "kube_config_raw", "kube_admin_config_raw"]);
 
 /** Azure's default soft-delete retention, when the plan does not say. */
 const DEFAULT_RETENTION = "the soft-delete retention period (90 days by default)";
@@ -1098,12 +1092,6 @@ function markedOnPath(tree: unknown, path: Path): boolean {
   return hasTrue(node);
 }
 
-function hasTrue(node: unknown): boolean {
-  if (node === true) return true;
-  if (Array.isArray(node)) return node.some(hasTrue);
-  return isObject(node) && Object.values(node).some(hasTrue);
-}
-
 function dig(value: unknown, path: Path): unknown {
   let node = value;
   for (const part of path) node = own(node, part);
@@ -1111,12 +1099,6 @@ function dig(value: unknown, path: Path): unknown {
 }
 
 /** A child of an object or list, never one inherited from a prototype (`constructor`, `__proto__`). */
-function own(node: unknown, key: string | number): unknown {
-  if (Array.isArray(node)) return typeof key === "number" ? node[key] : undefined;
-  if (!isObject(node) || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
-  return node[key];
-}
-
 /** Equal, counting null, absent and empty as the same (plans differ on which they write). */
 function sameValue(a: unknown, b: unknown): boolean {
   if (isEmpty(a) || isEmpty(b)) return isEmpty(a) && isEmpty(b);
@@ -1129,9 +1111,6 @@ function isEmpty(value: unknown): boolean {
   return isObject(value) && Object.keys(value).length === 0;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function asObject(value: unknown): Record<string, unknown> {
   return isObject(value) ? value : {};

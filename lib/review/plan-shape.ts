@@ -314,6 +314,27 @@ export function describe(value: Json): string {
   return json.length > 60 ? `${json.slice(0, 57)}..."` : json;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object: not null, not a list. */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Never read, whatever the sensitivity marks say: secret values, and cluster credentials (a plan
+ * made with a provider that forgets to mark them would otherwise show them, or hash them).
+ */
+export const NEVER_READ: ReadonlySet<string> = new Set(["value", "value_wo", "kube_config", "kube_admin_config", "kube_config_raw", "kube_admin_config_raw"]);
+
+/** Whether a marker tree (`after_unknown`, `*_sensitive`) has `true` anywhere in it. */
+export function hasTrue(node: unknown): boolean {
+  if (node === true) return true;
+  if (Array.isArray(node)) return node.some(hasTrue);
+  return isObject(node) && Object.values(node).some(hasTrue);
+}
+
+/** `node[key]` when it is the node's own entry (never an inherited one such as `constructor`). */
+export function own(node: unknown, key: string | number): unknown {
+  if (Array.isArray(node)) return typeof key === "number" ? node[key] : undefined;
+  if (!isObject(node) || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
+  return node[key];
 }
