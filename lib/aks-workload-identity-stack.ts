@@ -27,6 +27,7 @@ import { BoundServiceAccount, FederatedIdentity } from "./federated-identity";
 import { IDeployingPrincipal, IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "./interfaces";
 import { prepareStackOnlyFindsCrossStackReferences } from "./private/cdk-core";
 import { LEGACY_PATHS, LegacyMoves, legacySecretKey } from "./private/legacy-addresses";
+import { presenceTest } from "./private/apply-guard";
 import { renderName } from "./private/name-template";
 import { stableKey } from "./private/stable-key";
 import { applyPolicy } from "./policy/apply";
@@ -70,8 +71,7 @@ function secretFromVariable(
       : `TF_VAR_${variable}, a map with the key ${JSON.stringify(lookupKey)}`;
   return {
     value: `\${${value}}`,
-    // length() of null fails, so try() reads a null value as absent too.
-    valueSupplied: `try(length(${value}) > 0, false)`,
+    valueSupplied: presenceTest(value),
     missingValueMessage:
       `No value for Key Vault secret ${secretName}: set ${supply} (not empty). Plans work without it, but every apply needs ` +
       "it, because an apply writes the secret from it when the secret is created or keyVault.secretVersion changes.",

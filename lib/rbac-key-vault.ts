@@ -5,6 +5,7 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IDeployingPrincipal, IResourceGroupRef, IWorkloadPrincipal } from "./interfaces";
+import { applyGuard } from "./private/apply-guard";
 import { propagationWait } from "./private/propagation-wait";
 
 /** Built-in role that can manage secrets (data plane). */
@@ -123,7 +124,7 @@ export class RbacKeyVault extends Construct {
         valueWo: spec.value,
         valueWoVersion: spec.version ?? 1,
         dependsOn: officerReady.length > 0 ? officerReady : undefined,
-        lifecycle: spec.valueSupplied === undefined ? undefined : { precondition: [missingValueCheck(spec)] },
+        lifecycle: spec.valueSupplied === undefined ? undefined : { precondition: [missingValueCheck(spec, spec.valueSupplied)] },
       });
       this.secrets.set(key, secret);
     });
@@ -211,15 +212,9 @@ export class RbacKeyVault extends Construct {
   }
 }
 
-/**
- * `timestamp()` is unknown while planning, so a plan defers this condition and never fails on it;
- * every apply knows it, so an apply without the value stops at the secret before the provider is
- * called. Conditions that remember what was written (in state) were tried and fail open: a guard
- * created by a failed apply lets the next apply write the placeholder.
- */
-function missingValueCheck(spec: SecretSpec): { condition: string; errorMessage: string } {
+function missingValueCheck(spec: SecretSpec, valueSupplied: string): { condition: string; errorMessage: string } {
   return {
-    condition: `\${(${spec.valueSupplied}) || timestamp() == ""}`,
+    condition: applyGuard(valueSupplied),
     errorMessage: spec.missingValueMessage ?? `The value of Key Vault secret ${spec.name} was not supplied.`,
   };
 }

@@ -1,3 +1,4 @@
+import { applyGuard, presenceTest } from "../private/apply-guard";
 import { TerraformDocument, TerraformResource, Verdict } from "./types";
 
 /**
@@ -138,7 +139,7 @@ export function isOptionalVariableValue(value: unknown): value is string {
  * `timestamp()`, false at apply while the value is absent or empty.
  */
 export function missingValueGuard(value: string): string {
-  return `\${(try(length(${value.slice(2, -1)}) > 0, false)) || timestamp() == ""}`;
+  return applyGuard(presenceTest(value.slice(2, -1)));
 }
 
 export function isVariableValue(value: unknown): boolean {
