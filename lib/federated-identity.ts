@@ -5,9 +5,9 @@ import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IOidcIssuer, IResourceGroupRef, IWorkloadPrincipal } from "./interfaces";
 import { MAX_CREDENTIALS_PER_IDENTITY } from "./private/limits";
+import { TOKEN_EXCHANGE_AUDIENCE } from "./private/workload-identity";
 
-/** The only audience Entra ID accepts for Kubernetes service account token exchange. */
-export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+export { TOKEN_EXCHANGE_AUDIENCE } from "./private/workload-identity";
 
 /** Annotations the workload identity webhook reads from a service account. */
 export const CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";

@@ -4,9 +4,9 @@ import { Construct } from "constructs";
 
 import { DEFAULT_VERIFICATION_IMAGE } from "./defaults";
 import { propagationWait } from "./private/propagation-wait";
+import { USE_WORKLOAD_IDENTITY_LABEL } from "./private/workload-identity";
 
-/** The label that makes the workload identity webhook project a token into the pod. */
-export const USE_WORKLOAD_IDENTITY_LABEL = "azure.workload.identity/use";
+export { USE_WORKLOAD_IDENTITY_LABEL } from "./private/workload-identity";
 
 /** A service account bound to an identity, and what must exist before a pod can use it. */
 export interface IServiceAccountIdentity {

@@ -1,4 +1,5 @@
 import { block, blocks, fail, failOrUnknown, isExpression, isOptionalVariableValue, isVariableValue, missingValueGuard, pass, referenceOf, resolves, show, unknown } from "./terraform-json";
+import { TOKEN_EXCHANGE_AUDIENCE } from "../private/workload-identity";
 import { PolicyRule, TerraformResource, Verdict } from "./types";
 
 /** This project's rules (AKSWI_*): what workload identity needs to be safe, beyond the public rule sets. */
@@ -9,8 +10,6 @@ const ROLE_ASSIGNMENT = "azurerm_role_assignment";
 const SECRET = "azurerm_key_vault_secret";
 const PODS = ["kubernetes_pod_v1", "kubernetes_pod"];
 
-/** The only audience Entra ID accepts for Kubernetes service account token exchange. */
-const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
 /** Built-in roles that can change resources or grant access, by name (lower case) and definition id. */
 const PRIVILEGED_ROLES: ReadonlyMap<string, string> = new Map([

@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 // cdktf's own logical-id function (not re-exported from the package root): the legacy addresses must
 // be computed exactly as that release computed them. A test pins addresses it produced.
 import { makeUniqueId } from "cdktf/lib/private/unique";
-import { stripPlaceholders } from "./name-template";
+import { renderName, stripPlaceholders } from "./name-template";
 
 /**
  * Construct paths (below the stack) under which release b0cba75 and earlier created the stack's
@@ -30,7 +30,7 @@ export const LEGACY_PATHS = {
 
 /** How that release keyed a secret: its template with a random suffix, else its name; lowercase. */
 export function legacySecretKey(template: string, suffix: string | undefined): string {
-  return (suffix === undefined ? template : template.split("{suffix}").join(suffix)).toLowerCase();
+  return (suffix === undefined ? template : renderName(template, suffix)).toLowerCase();
 }
 
 function legacyIdentityId(identityTemplate: string): string {

@@ -9,6 +9,7 @@
  * restarts in CrashLoopBackOff and is never Ready. The verdict therefore comes from the container's
  * state and its logs first, and from readiness only when they say nothing.
  */
+import { TOKEN_EXCHANGE_AUDIENCE, USE_WORKLOAD_IDENTITY_LABEL } from "../private/workload-identity";
 
 /** The parts of a pod the verification reads. */
 export interface PodView {
@@ -59,13 +60,6 @@ export type Cause =
   | "rbac-not-propagated"
   | "container-failing"
   | "no-result-yet";
-
-// The label and audience repeat verification-pod.ts and federated-identity.ts: importing those loads
-// cdktf and the providers into `npm run verify`, which needs neither.
-/** The label the webhook selects pods by. */
-const USE_LABEL = "azure.workload.identity/use";
-/** The only audience Entra ID accepts for Kubernetes service account token exchange. */
-const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
 /** The matching fix for each cause, printed with a failure or a timeout unless the verdict names a more exact one. */
 export const FIXES: Readonly<Record<Cause, string>> = {
@@ -151,13 +145,13 @@ function webhookNotInjected(pod: PodView): Verdict | undefined {
   if (missing.length === 0) return undefined;
   const listed = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(", ")} and ${missing[missing.length - 1]}`;
   const detail = `${listed} ${missing.length === 1 ? "is" : "are"} not in the pod`;
-  if (pod.labels !== undefined && pod.labels[USE_LABEL] !== "true") {
-    const label = pod.labels[USE_LABEL] === undefined ? `has no label ${USE_LABEL}` : `has ${USE_LABEL}: ${JSON.stringify(pod.labels[USE_LABEL])}`;
+  if (pod.labels !== undefined && pod.labels[USE_WORKLOAD_IDENTITY_LABEL] !== "true") {
+    const label = pod.labels[USE_WORKLOAD_IDENTITY_LABEL] === undefined ? `has no label ${USE_WORKLOAD_IDENTITY_LABEL}` : `has ${USE_WORKLOAD_IDENTITY_LABEL}: ${JSON.stringify(pod.labels[USE_WORKLOAD_IDENTITY_LABEL])}`;
     return {
       kind: "fail",
       cause: "webhook-not-injected",
       detail: `${detail}: the pod ${label}`,
-      fix: `The workload identity webhook mutates only pods labelled ${USE_LABEL}: "true", when they are created. The stack's pod has it: apply again so that the pod is replaced, or delete it and apply again.`,
+      fix: `The workload identity webhook mutates only pods labelled ${USE_WORKLOAD_IDENTITY_LABEL}: "true", when they are created. The stack's pod has it: apply again so that the pod is replaced, or delete it and apply again.`,
     };
   }
   return { kind: "fail", cause: "webhook-not-injected", detail };
