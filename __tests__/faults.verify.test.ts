@@ -187,6 +187,37 @@ describe("the stack's outputs", () => {
   });
 });
 
+describe("the time it takes (found by a review of the change)", () => {
+  async function inProcess(args: string[], log: () => Promise<string>): Promise<{ code: number; out: string; ms: number }> {
+    let out = "";
+    const started = Date.now();
+    const code = await runVerify(["--outputs", file(DEPLOYED), ...args], {
+      env: {},
+      cwd: dir,
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: (t: string) => (out += t) },
+      connect: async () => ({
+        readNamespacedPod: async () => JSON.parse(JSON.stringify(realPod({ running: true }))) as ApiPod,
+        readNamespacedPodLog: log,
+      }),
+    });
+    return { code, out, ms: Date.now() - started };
+  }
+
+  test.concurrent("a server that answers for the pod but never for its log is reported as not answering, not as a log with no result yet", async () => {
+    const run = await inProcess(["--timeout", "1", "--interval", "0.05"], () => new Promise<string>(() => {}));
+    expect(run.code).toBe(2);
+    expect(run.out.trim().split("\n").pop()).toMatch(/^TIMEOUT after 1s: .* did not answer /);
+    expect(run.ms).toBeLessThan(4000);
+  });
+
+  test.concurrent("--timeout holds when --interval is longer", async () => {
+    const run = await inProcess(["--timeout", "1", "--interval", "20"], async () => "");
+    expect(run.code).toBe(2);
+    expect(run.ms).toBeLessThan(4000);
+  });
+});
+
 describe("the secret, known or not", () => {
   /** Runs verify in process on a log, the pod passing, and returns what it printed. */
   async function printed(log: string, env: Record<string, string> = {}): Promise<string> {

@@ -256,7 +256,9 @@ function podReader(api: PodApi, requestMs: () => number): PodReader {
       try {
         const request = { name, namespace, container: "oidc", tailLines: LOG_TAIL_LINES, limitBytes: LOG_LIMIT_BYTES, ...(previous ? { previous } : {}) };
         return await withTimeout(api.readNamespacedPodLog(request), requestMs());
-      } catch {
+      } catch (error) {
+        // A server that never answers is not "no log yet": the poll loop reports it as the server's.
+        if (error instanceof RequestTimeout) throw error;
         return ""; // no log: the container has not started, or has had no previous run
       }
     },
@@ -354,6 +356,8 @@ export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<
 
   let last: Verdict | undefined;
   let unanswered = false;
+  // Never past the deadline: an --interval longer than what is left would overrun --timeout.
+  const pause = () => new Promise((resolve) => setTimeout(resolve, Math.min(options.intervalSeconds * 1000, Math.max(0, deadline - Date.now()))));
   for (;;) {
     let verdict: Verdict;
     try {
@@ -374,7 +378,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<
         }
         if (!unanswered) print(`  waiting: ${apiServer} did not answer (${error.message})`);
         unanswered = true;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(options.intervalSeconds * 1000, Math.max(0, deadline - Date.now()))));
+        await pause();
         continue;
       }
       complain(apiFailure(error, apiServer, outputs.getCredentials));
@@ -394,7 +398,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<
       advise(`TIMEOUT after ${options.timeoutSeconds}s (${verdict.cause}): ${verdict.fix ?? FIXES[verdict.cause]}`);
       return EXIT.timeout;
     }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalSeconds * 1000));
+    await pause();
   }
 }
 
