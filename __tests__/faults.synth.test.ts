@@ -41,6 +41,16 @@ const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
 
 describe("where cdktf.out may be", () => {
+  test.concurrent.each(["/proc/aks-wi-nowhere", "/proc/aks-wi-nowhere/deeper"])(
+    "under /proc (%s): one line at once, where Node's recursive mkdir never returned (found by a review of the change)",
+    async (outdir) => {
+      if (!fs.existsSync("/proc/self")) return skipBecause("an output directory under /proc: this machine has no /proc");
+      const run = await runSynth(dir(), { env: { CDKTF_OUTDIR: outdir } });
+      expect(run.status).toBe(1);
+      expect(oneLine(run)).toMatch(/^synth: cannot write \/proc\/aks-wi-nowhere(\/deeper)?: .*\(ENOENT\).* The earlier output is unchanged\.$/);
+    },
+  );
+
   test.concurrent("a symbolic link to a directory on another filesystem (/dev/shm): staged there, replaced there", async () => {
     const cwd = dir();
     if (!fs.existsSync("/dev/shm") || fs.statSync("/dev/shm").dev === fs.statSync(cwd).dev) {

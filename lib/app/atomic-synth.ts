@@ -35,7 +35,7 @@ export class OutputError extends Error {
 export function synthAtomically(outdir: string, build: (app: App) => void): void {
   let created: string | undefined;
   try {
-    created = fs.mkdirSync(outdir, { recursive: true });
+    created = makeOutputDirectory(outdir);
   } catch (error) {
     throw outputError(error, outdir, outdir);
   }
@@ -77,14 +77,32 @@ export function synthAtomically(outdir: string, build: (app: App) => void): void
   }
 }
 
+/** The sticky bit of a directory's mode (S_ISVTX; Node's fs.constants does not name it). */
+const STICKY = 0o1000;
+
+/**
+ * `outdir`, made if missing, with its missing parents: the first directory made, or undefined when
+ * it existed. One level at a time: Node 20's recursive mkdir never returns for a path under /proc,
+ * where a plain mkdir fails at once.
+ */
+function makeOutputDirectory(outdir: string): string | undefined {
+  const missing: string[] = [];
+  for (let dir = outdir; !fs.existsSync(dir); dir = path.dirname(dir)) {
+    missing.unshift(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  if (missing.length === 0 && !fs.statSync(outdir).isDirectory()) {
+    throw Object.assign(new Error(`not a directory, mkdir '${outdir}'`), { code: "ENOTDIR" });
+  }
+  for (const dir of missing) fs.mkdirSync(dir);
+  return missing[0];
+}
+
 /**
  * Every target's directory exists, is on the staging directory's filesystem, and may be written;
  * no target is a directory. Checked for all before the first rename, so that a failure leaves the
  * earlier output whole instead of a new stack file beside an old manifest.
  */
-/** The sticky bit of a directory's mode (S_ISVTX; Node's fs.constants does not name it). */
-const STICKY = 0o1000;
-
 function checkTargets(staging: string, outdir: string, files: readonly string[]): void {
   const device = fs.statSync(staging).dev;
   const directories = [...new Set(files.map((f) => path.dirname(path.join(outdir, f))))];
