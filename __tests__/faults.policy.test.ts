@@ -104,7 +104,7 @@ describe("the file read, and the configuration it came from", () => {
     const result = policy([], { RANDOM_ID: "bbbbbb" }, project);
     expect(result.code).toBe(0);
     expect(result.stderr.split("\n")[1]).toBe(
-      `policy: note: ${path.join("cdktf.out", "stacks", "aks-workload-identity", "cdk.tf.json")} was synthesized from another configuration than the current one (the defaults and the environment); run npm run synth to see the current one`,
+      `policy: note: ${path.join("cdktf.out", "stacks", "aks-workload-identity", "cdk.tf.json")} was synthesized from another configuration than the current one (the defaults and the environment), or by another version of this project; run npm run synth to see the current one`,
     );
   });
 

@@ -117,7 +117,7 @@ export function configurationNote(tf: unknown, given: string, env: Readonly<Reco
   if (recorded === current) return undefined;
   const file = env[CONFIG_FILE_VARIABLE];
   const from = `the defaults${file ? `, ${CONFIG_FILE_VARIABLE}=${visible(file)}` : ""} and the environment`;
-  return `${visible(given)} was synthesized from another configuration than the current one (${from}); run npm run synth to see the current one`;
+  return `${visible(given)} was synthesized from another configuration than the current one (${from}), or by another version of this project; run npm run synth to see the current one`;
 }
 
 /** The line that names what was read: the path and when it was written. */
