@@ -37,7 +37,48 @@ function stackWithOutput(value: string) {
   };
 }
 
+/** The module object itself (the `import * as` namespace cannot be spied on); the code under test reads through it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodeFs: typeof fs = require("fs");
+const realExists = nodeFs.existsSync;
+
 describe("synthAtomically", () => {
+  test("an output directory another synthesis makes between the check and the mkdir is used, not an error, and not removed on failure", () => {
+    const outdir = path.join(dir(), "cdktf.out");
+    // The other run wins the race: the directory appears after this run looked for it.
+    const exists = jest.spyOn(nodeFs, "existsSync").mockImplementation((p) => {
+      if (p === outdir) {
+        fs.mkdirSync(outdir);
+        exists.mockRestore();
+        return false;
+      }
+      return realExists(p);
+    });
+    try {
+      synthAtomically(outdir, stackWithOutput("raced"));
+    } finally {
+      exists.mockRestore();
+    }
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "demo", "cdk.tf.json"), "utf8")).output.v.value).toBe("raced");
+
+    const other = path.join(dir(), "cdktf.out");
+    const again = jest.spyOn(nodeFs, "existsSync").mockImplementation((p) => {
+      if (p === other) {
+        fs.mkdirSync(other);
+        again.mockRestore();
+        return false;
+      }
+      return realExists(p);
+    });
+    try {
+      expect(() => synthAtomically(other, () => { throw new Error("build failed"); })).toThrow("build failed");
+    } finally {
+      again.mockRestore();
+    }
+    // The directory was the other run's to keep.
+    expect(fs.existsSync(other)).toBe(true);
+  });
+
   test("replaces the stack's files and keeps other files in the stack directory", () => {
     const outdir = path.join(dir(), "cdktf.out");
     synthAtomically(outdir, stackWithOutput("one"));

@@ -81,8 +81,8 @@ export function synthAtomically(outdir: string, build: (app: App) => void): void
 const STICKY = 0o1000;
 
 /**
- * `outdir`, made if missing, with its missing parents: the first directory made, or undefined when
- * it existed. One level at a time: Node 20's recursive mkdir never returns for a path under /proc,
+ * `outdir`, made if missing, with its missing parents: the first directory this call made, or
+ * undefined when it existed (or a concurrent synthesis made it first). One level at a time: Node 20's recursive mkdir never returns for a path under /proc,
  * where a plain mkdir fails at once.
  */
 function makeOutputDirectory(outdir: string): string | undefined {
@@ -94,8 +94,18 @@ function makeOutputDirectory(outdir: string): string | undefined {
   if (missing.length === 0 && !fs.statSync(outdir).isDirectory()) {
     throw Object.assign(new Error(`not a directory, mkdir '${outdir}'`), { code: "ENOTDIR" });
   }
-  for (const dir of missing) fs.mkdirSync(dir);
-  return missing[0];
+  let first: string | undefined;
+  for (const dir of missing) {
+    try {
+      fs.mkdirSync(dir);
+      first ??= dir;
+    } catch (error) {
+      // Another synthesis in the same directory made it between the check and here: that is fine,
+      // and it is that run's to remove, not ours.
+      if (!(isErrno(error) && error.code === "EEXIST" && fs.statSync(dir).isDirectory())) throw error;
+    }
+  }
+  return first;
 }
 
 /**
@@ -135,8 +145,10 @@ function checkTargets(staging: string, outdir: string, files: readonly string[])
   }
 }
 
+/** A system call's error. Not `instanceof Error`: fs errors can come from another realm (a jest sandbox, a vm). */
 function isErrno(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string" && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code!);
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === "string" && /^E[A-Z]+$/.test(code);
 }
 
 const WHY: Readonly<Record<string, [string, string]>> = {
