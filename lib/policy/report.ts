@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, formatProblem } from "../config/errors";
+import { ConfigError, formatProblem } from "../private/problems";
 import { errorsOf, evaluatePolicy, ruleOutcomes } from "./engine";
 import { recordedSuppressions } from "./record";
 import { RULES } from "./rules";

@@ -1,4 +1,4 @@
-import { ConfigError, ConfigProblem } from "../config/errors";
+import { ConfigError, ConfigProblem } from "../private/problems";
 import { RULES, ruleCovering } from "./rules";
 import { PolicyRule, Suppression } from "./types";
 
