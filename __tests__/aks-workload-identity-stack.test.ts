@@ -14,7 +14,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Id } from "@cdktf/provider-random/lib/id";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Testing, TerraformStack } from "cdktf";
-import { AksWorkloadIdentityStack, DEFAULT_STACK_NAME } from "../lib/aks-workload-identity-stack";
+import { AksWorkloadIdentityStack, DEFAULT_STACK_NAME } from "../lib/app/aks-workload-identity-stack";
 import { resolveConfig } from "../lib/config/load";
 import { onlyResource, ref, resources, synthApp, renderOnlyApp } from "./helpers";
 

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import util from "util";
 import { Fn, TerraformOutput, TerraformStack, Testing } from "cdktf";
-import { AksWorkloadIdentityStack, DEFAULT_STACK_NAME } from "../lib/aks-workload-identity-stack";
+import { AksWorkloadIdentityStack, DEFAULT_STACK_NAME } from "../lib/app/aks-workload-identity-stack";
 import { resolveConfig } from "../lib/config/load";
 import { CDK_CORE } from "../lib/private/cdk-core";
 import { renderOnlyApp } from "./helpers";

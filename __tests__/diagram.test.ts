@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { DEFAULT_STACK_NAME } from "../lib/aks-workload-identity-stack";
+import { DEFAULT_STACK_NAME } from "../lib/app/aks-workload-identity-stack";
 import { identityDiagram, SYNTHESIZED_STACK_JSON } from "../lib/review/diagram";
 import { builtCommand } from "./app-process";
 import { Block, synthApp, withPlainStackTraces } from "./helpers";

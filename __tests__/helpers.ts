@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { App, Testing, TerraformStack } from "cdktf";
-import { AksWorkloadIdentityStack, DEFAULT_STACK_NAME } from "../lib/aks-workload-identity-stack";
+import { AksWorkloadIdentityStack, DEFAULT_STACK_NAME } from "../lib/app/aks-workload-identity-stack";
 import { resolveConfig } from "../lib/config/load";
 
 export type Block = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

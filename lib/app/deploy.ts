@@ -2,7 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEFAULT_STACK_NAME } from "../aks-workload-identity-stack";
+import { DEFAULT_STACK_NAME } from "./aks-workload-identity-stack";
 import { visible } from "../private/visible-text";
 import { synth } from "./synth";
 

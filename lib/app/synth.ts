@@ -1,5 +1,5 @@
 import * as path from "path";
-import { AksWorkloadIdentityStack, DEFAULT_STACK_NAME } from "../aks-workload-identity-stack";
+import { AksWorkloadIdentityStack, DEFAULT_STACK_NAME } from "./aks-workload-identity-stack";
 import { ConfigError } from "../config/errors";
 import { loadConfig } from "../config/load";
 import { withoutTokenStackTraces } from "../private/stack-traces";

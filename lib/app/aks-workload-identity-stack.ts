@@ -20,21 +20,21 @@ import {
   TerraformVariable,
 } from "cdktf";
 import { Construct } from "constructs";
-import { AksOidcCluster } from "./aks-oidc-cluster";
-import { AppConfig, BackendConfig, WorkloadConfig } from "./config/types";
-import { ExistingAksOidcCluster } from "./existing-aks-oidc-cluster";
-import { BoundServiceAccount, FederatedIdentity } from "./federated-identity";
-import { IDeployingPrincipal, IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "./interfaces";
-import { prepareStackOnlyFindsCrossStackReferences } from "./private/cdk-core";
-import { LEGACY_PATHS, LegacyMoves, legacySecretKey } from "./private/legacy-addresses";
-import { presenceTest } from "./private/apply-guard";
-import { renderName } from "./private/name-template";
-import { stableKey } from "./private/stable-key";
-import { applyPolicy } from "./policy/apply";
-import { PgBackendFromEnvironment } from "./private/pg-backend-from-environment";
-import { propagationWait } from "./private/propagation-wait";
-import { RbacKeyVault } from "./rbac-key-vault";
-import { VerificationPod } from "./verification-pod";
+import { AksOidcCluster } from "../aks-oidc-cluster";
+import { AppConfig, BackendConfig, WorkloadConfig } from "../config/types";
+import { ExistingAksOidcCluster } from "../existing-aks-oidc-cluster";
+import { BoundServiceAccount, FederatedIdentity } from "../federated-identity";
+import { IDeployingPrincipal, IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "../interfaces";
+import { prepareStackOnlyFindsCrossStackReferences } from "../private/cdk-core";
+import { LEGACY_PATHS, LegacyMoves, legacySecretKey } from "../private/legacy-addresses";
+import { presenceTest } from "../private/apply-guard";
+import { renderName } from "../private/name-template";
+import { stableKey } from "../private/stable-key";
+import { applyPolicy } from "../policy/apply";
+import { PgBackendFromEnvironment } from "../private/pg-backend-from-environment";
+import { propagationWait } from "../private/propagation-wait";
+import { RbacKeyVault } from "../rbac-key-vault";
+import { VerificationPod } from "../verification-pod";
 
 /** The stack name, and so the directory under cdktf.out/stacks/. */
 export const DEFAULT_STACK_NAME = "aks-workload-identity";
