@@ -1,10 +1,4 @@
-import { synth } from "./lib/app/synth";
-import { terminalSafe } from "./lib/private/visible-text";
+import { runMain } from "./lib/commands/cli";
+import { synthCommand } from "./lib/commands/synth";
 
-process.exitCode = synth({
-  env: process.env,
-  cwd: process.cwd(),
-  args: process.argv.slice(2),
-  stdout: terminalSafe(process.stdout),
-  stderr: terminalSafe(process.stderr),
-});
+runMain(synthCommand);

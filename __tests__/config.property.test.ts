@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import fc from "fast-check";
 import { stringify } from "yaml";
-import { synth } from "../lib/app/synth";
+import { synthCommand } from "../lib/commands/synth";
 import { invalidConfig } from "./arbitraries";
 import { SEED } from "./property-valid";
 
@@ -21,7 +21,7 @@ describe("invalid configurations (property)", () => {
           const file = asYaml ? "config.yaml" : "config.json";
           fs.writeFileSync(path.join(cwd, file), asYaml ? stringify(raw) : JSON.stringify(raw));
           let stderr = "";
-          const code = synth({ env: { ...env, AKS_WI_CONFIG: file }, cwd, stderr: { write: (t: string) => (stderr += t) } });
+          const code = synthCommand([], { env: { ...env, AKS_WI_CONFIG: file }, cwd, stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } });
           expect(code).toBe(1);
           const reported = stderr.split("\n").filter((l) => l.startsWith("  - "));
           for (const m of mutations) {

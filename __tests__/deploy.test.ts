@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { clusterChange, DEPLOY_EXIT, runDeploy } from "../lib/app/deploy";
+import { clusterChange } from "../lib/app/deploy";
+import { EXIT } from "../lib/commands/cli";
+import { deployCommand } from "../lib/commands/deploy";
 import { scratchDir } from "./app-process";
 
 /**
@@ -76,35 +78,38 @@ if (args[0] === "state") {
 
   test("--help prints the usage and exit codes, runs nothing, and exits 0", async () => {
     const { io: deployIo, out } = io(env(undefined, planOf([])));
-    expect(await runDeploy(["--help"], deployIo)).toBe(DEPLOY_EXIT.ok);
-    expect(out.stdout).toMatch(/^usage: npm run deploy -- \[--auto-approve\]\n[^]*Exit codes: 0 applied; 1 .*; 3 usage\.\n$/);
+    expect(await deployCommand(["--help"], deployIo)).toBe(EXIT.ok);
+    expect(out.stdout).toMatch(/^usage: npm run deploy -- \[--auto-approve\]\n[^]*\nexit codes:\n {2}0 {2}applied\n {2}1 {2}synthesis or a Terraform command failed.*\n {2}2 {2}usage: .*\n$/);
     expect(fs.existsSync(log)).toBe(false); // no terraform command, not even init
   });
 
   test("without terraform on the PATH: one line saying what to install, exit 1 (it crashed with a stack trace)", async () => {
     const { io: deployIo, out } = io({ ...env(undefined, planOf([])), PATH: path.dirname(process.execPath) });
-    expect(await runDeploy(["--auto-approve"], deployIo)).toBe(DEPLOY_EXIT.failed);
-    expect(out.stderr).toBe("deploy: terraform is not on the PATH: install the Terraform CLI 1.11 or later (help/getting-started.md)\n");
+    expect(await deployCommand(["--auto-approve"], deployIo)).toBe(EXIT.failed);
+    expect(out.stderr).toBe(
+      "synth: wrote cdktf.out/stacks/aks-workload-identity/cdk.tf.json (14 resources) from the defaults\n" +
+        "deploy: terraform is not on the PATH: install the Terraform CLI 1.11 or later (help/getting-started.md)\n",
+    );
   });
 
   test("a plan shown as something other than JSON (a wrapper script's output) stops with one line, before destroying anything", async () => {
     const state = `${CLUSTER}\nkubernetes_pod_v1.VerificationPod_1\n`;
     const { io: deployIo, out } = io({ ...env(state, planOf([])), FAKE_PLAN: "[command]terraform show -json\n{}" });
-    expect(await runDeploy(["--auto-approve"], deployIo)).toBe(DEPLOY_EXIT.failed);
-    expect(out.stderr).toMatch(/^deploy: terraform show -json printed something other than JSON: is terraform a wrapper script/);
+    expect(await deployCommand(["--auto-approve"], deployIo)).toBe(EXIT.failed);
+    expect(out.stderr).toMatch(/^synth: wrote .*\ndeploy: terraform show -json printed something other than JSON: is terraform a wrapper script/);
     expect(calls().some((c) => c.startsWith("destroy") || c.startsWith("apply"))).toBe(false);
   });
 
   test("a first deploy applies at once", async () => {
     const { io: deployIo } = io(env(undefined, planOf([])));
-    expect(await runDeploy(["--auto-approve"], deployIo)).toBe(DEPLOY_EXIT.ok);
+    expect(await deployCommand(["--auto-approve"], deployIo)).toBe(EXIT.ok);
     expect(calls()).toEqual(["init -input=false", "state list", "apply -auto-approve -input=false"]);
   });
 
   test("a change that replaces the cluster destroys its Kubernetes objects first, then applies", async () => {
     const state = `${CLUSTER}\nkubernetes_pod_v1.VerificationPod_1\nkubernetes_service_account_v1.ServiceAccounts_x_1\ndata.kubernetes_resources.Webhook\n`;
     const { io: deployIo, out } = io(env(state, planOf([[CLUSTER, ["delete", "create"]]])));
-    expect(await runDeploy(["--auto-approve"], deployIo)).toBe(DEPLOY_EXIT.ok);
+    expect(await deployCommand(["--auto-approve"], deployIo)).toBe(EXIT.ok);
     expect(calls()).toEqual([
       "init -input=false",
       "state list",
@@ -118,29 +123,29 @@ if (args[0] === "state") {
 
   test("a change that updates the cluster applies the cluster first, then everything, asking each time unless told not to", async () => {
     const { io: deployIo } = io(env(`${CLUSTER}\nkubernetes_pod_v1.VerificationPod_1\n`, planOf([[CLUSTER, ["update"], { node_count: 1 }, { node_count: 2 }]])));
-    expect(await runDeploy([], deployIo)).toBe(DEPLOY_EXIT.ok);
+    expect(await deployCommand([], deployIo)).toBe(EXIT.ok);
     expect(calls().slice(4)).toEqual([`apply -target=${CLUSTER}`, "apply"]);
   });
 
   test("approved in advance, applies the cluster's targeted plan as it was made, without planning it again", async () => {
     const { io: deployIo } = io(env(`${CLUSTER}\nkubernetes_pod_v1.VerificationPod_1\n`, planOf([[CLUSTER, ["update"], { node_count: 1 }, { node_count: 2 }]])));
-    expect(await runDeploy(["--auto-approve"], deployIo)).toBe(DEPLOY_EXIT.ok);
+    expect(await deployCommand(["--auto-approve"], deployIo)).toBe(EXIT.ok);
     expect(calls().slice(2)).toEqual([`plan -input=false -out=PLAN -target=${CLUSTER}`, "show -json", "apply -input=false PLAN", "apply -auto-approve -input=false"]);
   });
 
   test("a change that leaves the cluster alone applies once", async () => {
     const { io: deployIo } = io(env(`${CLUSTER}\nkubernetes_pod_v1.VerificationPod_1\n`, planOf([[CLUSTER, ["no-op"]]])));
-    expect(await runDeploy(["--auto-approve"], deployIo)).toBe(DEPLOY_EXIT.ok);
+    expect(await deployCommand(["--auto-approve"], deployIo)).toBe(EXIT.ok);
     expect(calls().slice(4)).toEqual(["apply -auto-approve -input=false"]);
   });
 
   test("stops at a configuration error before Terraform runs, and at an unknown option", async () => {
     const bad = io({ ...env(undefined, {}), LOCATION: "eastu" });
-    expect(await runDeploy([], bad.io)).toBe(DEPLOY_EXIT.failed);
+    expect(await deployCommand([], bad.io)).toBe(EXIT.failed);
     expect(bad.out.stderr).toMatch(/^Invalid configuration \(1 problem\):\n {2}- location \(from environment variable LOCATION\)/);
     expect(fs.existsSync(log)).toBe(false);
     const usage = io(env(undefined, {}));
-    expect(await runDeploy(["--yes\u001b[2J"], usage.io)).toBe(DEPLOY_EXIT.usage);
-    expect(usage.out.stderr).toBe("deploy: unknown option --yes\\u001b[2J\nusage: npm run deploy -- [--auto-approve]\n");
+    expect(await deployCommand(["--yes\u001b[2J"], usage.io)).toBe(EXIT.usage);
+    expect(usage.out.stderr).toBe("deploy: unknown option --yes\\u001b[2J; it takes --auto-approve, --help (npm run deploy -- --help)\n");
   });
 });

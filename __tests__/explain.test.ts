@@ -1,16 +1,16 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { explainConfig } from "../lib/app/explain";
+import { configCommand } from "../lib/commands/config";
 
 function explain(env: Record<string, string>, json = false, cwd = os.tmpdir()) {
   let stdout = "";
   let stderr = "";
-  const code = explainConfig({ env, cwd, json, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  const code = configCommand(json ? ["--json"] : [], { env, cwd, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
   return { code, stdout, stderr, lines: stdout.split("\n") };
 }
 
-describe("npm run config (explainConfig)", () => {
+describe("npm run config (configCommand)", () => {
   test("lists every key with its value and where it came from", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-explain-"));
     fs.writeFileSync(path.join(dir, "c.yaml"), "location: westeurope\nsuffix: abc123\n");

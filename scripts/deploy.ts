@@ -1,9 +1,4 @@
-import { runDeploy } from "../lib/app/deploy";
-import { ignoreClosedStdout } from "../lib/private/quiet-pipe";
-import { terminalSafe } from "../lib/private/visible-text";
+import { runMain } from "../lib/commands/cli";
+import { deployCommand } from "../lib/commands/deploy";
 
-ignoreClosedStdout();
-
-runDeploy(process.argv.slice(2), { env: process.env, cwd: process.cwd(), stdout: terminalSafe(process.stdout), stderr: terminalSafe(process.stderr) }).then((code) => {
-  process.exitCode = code;
-});
+runMain(deployCommand);

@@ -2,9 +2,6 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEFAULT_STACK_NAME } from "./aks-workload-identity-stack";
-import { visible } from "../private/visible-text";
-import { synth } from "./synth";
 
 /**
  * `npm run deploy`: synthesize, then apply, also when the change replaces or updates the cluster.
@@ -31,11 +28,6 @@ export interface DeployIo {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
 }
-
-/** Exit codes: applied; a Terraform command or the synthesis failed; usage. */
-export const DEPLOY_EXIT = { ok: 0, failed: 1, usage: 3 } as const;
-
-const USAGE = "usage: npm run deploy -- [--auto-approve]";
 
 interface Plan {
   readonly resource_changes?: ReadonlyArray<{
@@ -103,40 +95,35 @@ function terraform(io: DeployIo, cwd: string, args: readonly string[], capture =
 /** Terraform is not on the PATH. */
 class TerraformMissing extends Error {}
 
-export async function runDeploy(argv: readonly string[], io: DeployIo): Promise<number> {
+export interface ApplyOptions {
+  /** Apply without Terraform's questions (`-auto-approve -input=false`). */
+  readonly autoApprove: boolean;
+}
+
+/**
+ * Applies the synthesized stack in `stackDir`: init, then (when Kubernetes objects are in the state)
+ * a targeted plan of the cluster to see whether the full apply must be prepared for, then apply.
+ * Terraform's output is streamed through `io`; a failure is reported there.
+ * @returns whether everything applied
+ */
+export async function applyStack(stackDir: string, options: ApplyOptions, io: DeployIo): Promise<boolean> {
   try {
-    return await deploy(argv, io);
+    return await apply(stackDir, options, io);
   } catch (error) {
     if (!(error instanceof TerraformMissing)) throw error;
     io.stderr.write("deploy: terraform is not on the PATH: install the Terraform CLI 1.11 or later (help/getting-started.md)\n");
-    return DEPLOY_EXIT.failed;
+    return false;
   }
 }
 
-async function deploy(argv: readonly string[], io: DeployIo): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    io.stdout.write(
-      `${USAGE}\nSynthesizes, then applies: Kubernetes objects are destroyed first when the cluster is replaced, and the\n` +
-        "cluster is applied alone first when it changes, because the kubernetes provider is configured from it.\n" +
-        "Exit codes: 0 applied; 1 synthesis or a Terraform command failed; 3 usage.\n",
-    );
-    return DEPLOY_EXIT.ok;
-  }
-  const unknown = argv.filter((a) => a !== "--auto-approve");
-  if (unknown.length > 0) {
-    io.stderr.write(`deploy: unknown option ${visible(unknown[0])}\n${USAGE}\n`);
-    return DEPLOY_EXIT.usage;
-  }
-  const approve = argv.includes("--auto-approve") ? ["-auto-approve", "-input=false"] : [];
-  if (synth({ env: io.env, cwd: io.cwd, stderr: io.stderr }) !== 0) return DEPLOY_EXIT.failed;
-  const stackDir = path.resolve(io.cwd, io.env.CDKTF_OUTDIR || "cdktf.out", "stacks", DEFAULT_STACK_NAME);
-
+async function apply(stackDir: string, options: ApplyOptions, io: DeployIo): Promise<boolean> {
+  const approve = options.autoApprove ? ["-auto-approve", "-input=false"] : [];
   const step = async (args: readonly string[], capture = false) => {
     const result = await terraform(io, stackDir, args, capture);
     if (result.code !== 0 && capture) io.stderr.write(`${result.stdout}${result.stderr}`);
     return result;
   };
-  if ((await step(["init", "-input=false"], true)).code !== 0) return DEPLOY_EXIT.failed;
+  if ((await step(["init", "-input=false"], true)).code !== 0) return false;
 
   const { cluster, signInDependencies } = stackResources(stackDir);
   // Only Kubernetes objects already in the state need the cluster's connection while planning.
@@ -144,7 +131,7 @@ async function deploy(argv: readonly string[], io: DeployIo): Promise<number> {
   const firstDeploy = listed.code !== 0 && /No state file was found/.test(listed.stderr);
   if (listed.code !== 0 && !firstDeploy) {
     io.stderr.write(`${listed.stdout}${listed.stderr}`);
-    return DEPLOY_EXIT.failed;
+    return false;
   }
   const objects = listed.stdout.split("\n").filter((a) => a.startsWith("kubernetes_"));
   if (cluster !== undefined && objects.length > 0) {
@@ -152,9 +139,9 @@ async function deploy(argv: readonly string[], io: DeployIo): Promise<number> {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-deploy-"));
     try {
       const planFile = path.join(scratch, "cluster.tfplan");
-      if ((await step(["plan", "-input=false", `-out=${planFile}`, ...targets], true)).code !== 0) return DEPLOY_EXIT.failed;
+      if ((await step(["plan", "-input=false", `-out=${planFile}`, ...targets], true)).code !== 0) return false;
       const shown = await step(["show", "-json", planFile], true);
-      if (shown.code !== 0) return DEPLOY_EXIT.failed;
+      if (shown.code !== 0) return false;
       let plan: Plan;
       try {
         plan = JSON.parse(shown.stdout) as Plan;
@@ -163,7 +150,7 @@ async function deploy(argv: readonly string[], io: DeployIo): Promise<number> {
           "deploy: terraform show -json printed something other than JSON: is terraform a wrapper script (setup-terraform's " +
             "terraform_wrapper)? Run deploy with the Terraform CLI itself first on the PATH.\n",
         );
-        return DEPLOY_EXIT.failed;
+        return false;
       }
       const change = clusterChange(plan, cluster, signInDependencies);
       if (change === "replaced") {
@@ -173,7 +160,7 @@ async function deploy(argv: readonly string[], io: DeployIo): Promise<number> {
             `(${objects.length}) go with it, so they are destroyed first, through the cluster as it is now, with what ` +
             "depends on them (Terraform names each below), and created again in the new one by the apply that follows.\n",
         );
-        if ((await step(["destroy", ...approve, ...objects.map((a) => `-target=${a}`)])).code !== 0) return DEPLOY_EXIT.failed;
+        if ((await step(["destroy", ...approve, ...objects.map((a) => `-target=${a}`)])).code !== 0) return false;
       } else if (change === "changed") {
         io.stdout.write(
           `deploy: this change updates the cluster (${cluster}), or how Terraform signs in to it. The cluster is applied ` +
@@ -182,11 +169,11 @@ async function deploy(argv: readonly string[], io: DeployIo): Promise<number> {
         );
         // Approved in advance, the plan just made is applied as it is; otherwise Terraform plans again and asks.
         const apply = approve.length > 0 ? ["apply", "-input=false", planFile] : ["apply", ...targets];
-        if ((await step(apply)).code !== 0) return DEPLOY_EXIT.failed;
+        if ((await step(apply)).code !== 0) return false;
       }
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
   }
-  return (await step(["apply", ...approve])).code === 0 ? DEPLOY_EXIT.ok : DEPLOY_EXIT.failed;
+  return (await step(["apply", ...approve])).code === 0;
 }

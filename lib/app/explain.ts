@@ -1,36 +1,26 @@
-import { ConfigError, formatSource } from "../config/errors";
-import { loadConfig } from "../config/load";
-import { CONFIG_FILE_VARIABLE } from "../config/schema";
+import { formatSource } from "../config/errors";
+import { LoadedConfig } from "../config/load";
 import { renderName, usesSuffix } from "../private/name-template";
 import { visible } from "../private/visible-text";
 
-export interface ExplainOptions {
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
-  /** Print JSON instead of a table. */
-  readonly json?: boolean;
+/** One key of the resolved configuration, as `npm run config` shows it. */
+export interface ConfigRow {
+  readonly path: string;
+  readonly value: string | number | boolean;
+  /** With a fixed suffix: the name a `{suffix}` template expands to. */
+  readonly name?: string;
+  readonly source: string;
 }
 
 const RANDOM_SUFFIX = "(random: 6 hex characters drawn at the first apply)";
 
 /**
- * Prints the resolved configuration, every key with its value and where it came from, for a
- * reviewer to see what a change to the file or the environment does.
- * @returns the exit code: 0, or 1 with the same errors `synth` reports
+ * Every key of the resolved configuration with its value and where it came from, for a reviewer
+ * to see what a change to the file or the environment does.
  */
-export function explainConfig(options: ExplainOptions): number {
-  let loaded;
-  try {
-    loaded = loadConfig({ env: options.env, cwd: options.cwd });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    options.stderr.write(`${error.message}\n`);
-    return 1;
-  }
+export function configRows(loaded: LoadedConfig): ConfigRow[] {
   const { suffix } = loaded.config;
-  const rows = loaded.values.map((v) => ({
+  const rows: ConfigRow[] = loaded.values.map((v) => ({
     path: v.path,
     value: v.value,
     // With a fixed suffix a reviewer can see the very names Azure will get.
@@ -41,17 +31,23 @@ export function explainConfig(options: ExplainOptions): number {
     const at = rows.findIndex((r) => r.path === "location") + 1;
     rows.splice(at, 0, { path: "suffix", value: RANDOM_SUFFIX, source: "default" });
   }
-  if (options.json) {
-    options.stdout.write(`${JSON.stringify({ config: loaded.config, values: rows }, null, 2)}\n`);
-    return 0;
-  }
-  const file = options.env[CONFIG_FILE_VARIABLE];
+  return rows;
+}
+
+/** The configuration as JSON: the resolved object and every row, values exactly as configured. */
+export function configJson(loaded: LoadedConfig): string {
+  return `${JSON.stringify({ config: loaded.config, values: configRows(loaded) }, null, 2)}\n`;
+}
+
+/** The rows as a table, one row a line (a value from a file or the environment may hold a newline or an escape sequence). */
+export function configTable(loaded: LoadedConfig, file: string | undefined): string {
   const header = { path: "key", value: "value", source: "source" };
-  // One row a line: a value from a file or the environment may hold a newline or an escape sequence.
-  const shown = [header, ...rows.map((r) => ({ ...r, path: visible(r.path), value: visible("name" in r ? `${r.value} = ${r.name}` : String(r.value)), source: visible(r.source) }))];
-  const width = (k: "path" | "value") => Math.max(...shown.map((r) => String(r[k]).length));
+  const shown = [
+    header,
+    ...configRows(loaded).map((r) => ({ path: visible(r.path), value: visible(r.name !== undefined ? `${r.value} = ${r.name}` : String(r.value)), source: visible(r.source) })),
+  ];
+  const width = (k: "path" | "value") => Math.max(...shown.map((r) => r[k].length));
   const [pathWidth, valueWidth] = [width("path"), width("value")];
   const lines = shown.map((row) => `${row.path.padEnd(pathWidth)}  ${row.value.padEnd(valueWidth)}  ${row.source}`);
-  options.stdout.write(`Configuration: defaults${file ? `, file ${visible(file)}` : ""}, environment\n\n${lines.join("\n")}\n`);
-  return 0;
+  return `Configuration: defaults${file ? `, file ${visible(file)}` : ""}, environment\n\n${lines.join("\n")}\n`;
 }

@@ -1,7 +1,9 @@
 import * as path from "path";
+import { TerraformResource } from "cdktf";
 import { AksWorkloadIdentityStack, DEFAULT_STACK_NAME } from "./aks-workload-identity-stack";
 import { ConfigError } from "../config/errors";
 import { loadConfig } from "../config/load";
+import { CONFIG_FILE_VARIABLE } from "../config/schema";
 import { withoutTokenStackTraces } from "../private/stack-traces";
 import { visible } from "../private/visible-text";
 import { OutputError, synthAtomically } from "./atomic-synth";
@@ -15,65 +17,62 @@ export interface SynthOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Directory relative paths are resolved against. */
   readonly cwd: string;
-  /** Receives error text for the user. */
-  readonly stderr: { write(text: string): unknown };
-  /** Command-line arguments: none, or `--help`. @default [] */
-  readonly args?: readonly string[];
-  /** Receives the help text. @default - stderr */
-  readonly stdout?: { write(text: string): unknown };
 }
 
-/** Exit codes of synthesis. */
-export const SYNTH_EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** What a synthesis wrote, and from what. */
+export interface SynthResult {
+  /** The stack's cdk.tf.json, absolute. */
+  readonly file: string;
+  /** Managed resources in it (data sources not counted). */
+  readonly resources: number;
+  /** AKS_WI_CONFIG as given, when the configuration came from a file. */
+  readonly configFile?: string;
+  /** The article's environment variables that set a value, over the file and the defaults, in schema order. */
+  readonly environment: readonly string[];
+}
 
-export const SYNTH_HELP = `usage: npm run synth   (or npx cdktf synth)
-
-Validates the configuration (AKS_WI_CONFIG, a JSON or YAML file, and the article's environment
-variables), checks the security policy and writes cdktf.out/stacks/aks-workload-identity/cdk.tf.json
-(cdktf.out, or CDKTF_OUTDIR as the cdktf CLI sets it). Files are staged inside the output
-directory and moved into place only when all of them are written, so a failure leaves the earlier
-output whole. A relative AKS_WI_CONFIG is read from the directory npm was run in.
-
-exit codes:
-  0  written
-  1  not written, earlier output unchanged: the configuration is invalid, the security policy has an
-     unaccepted error, or the output cannot be written (no space, no permission, read-only)
-  2  usage: an unknown argument
-`;
+/** The output directory synthesis writes: CDKTF_OUTDIR (as the cdktf CLI sets it), else cdktf.out. */
+export function outputDirectory(options: SynthOptions): string {
+  return path.resolve(options.cwd, options.env.CDKTF_OUTDIR || "cdktf.out");
+}
 
 /**
- * The app's main job: load and validate the configuration, then synthesize the stack atomically.
- * @returns the process exit code (SYNTH_EXIT): 0, or 1 with the reason on `stderr`: the configuration,
- * the policy, or an output that cannot be written
+ * The app's main job: load and validate the configuration, then synthesize the stack atomically
+ * (the earlier output stays whole on any failure).
+ * @throws ConfigError, cdktf's validation error (the security policy), OutputError; see `synthFailure`
  */
-export function synth(options: SynthOptions): number {
-  const args = options.args ?? [];
-  if (args.includes("--help") || args.includes("-h")) {
-    (options.stdout ?? options.stderr).write(SYNTH_HELP);
-    return SYNTH_EXIT.ok;
+export function synthesize(options: SynthOptions): SynthResult {
+  const { config, values } = loadConfig({ env: options.env, cwd: options.cwd });
+  const outdir = outputDirectory(options);
+  let resources = 0;
+  withoutTokenStackTraces(() =>
+    synthAtomically(outdir, (app) => {
+      const stack = new AksWorkloadIdentityStack(app, DEFAULT_STACK_NAME, { config });
+      recordConfiguration(stack, config);
+      // Counted before synth renders them; the tree is complete once the stack's constructor returns.
+      resources = stack.node.findAll().filter((c) => TerraformResource.isTerraformResource(c)).length;
+    }),
+  );
+  const environment = [...new Set(values.flatMap((v) => (v.source.kind === "env" ? [v.source.variable] : [])))];
+  const configFile = options.env[CONFIG_FILE_VARIABLE];
+  return {
+    file: path.join(outdir, "stacks", DEFAULT_STACK_NAME, "cdk.tf.json"),
+    resources,
+    environment,
+    ...(configFile !== undefined ? { configFile } : {}),
+  };
+}
+
+/**
+ * The message for a synthesis that failed on something the user can fix: the configuration, the
+ * security policy (a synth-time validation), an output that cannot be written. Undefined for anything
+ * else, which is a bug and keeps its stack trace.
+ */
+export function synthFailure(error: unknown): string | undefined {
+  if (error instanceof ConfigError || (error instanceof Error && error.message.startsWith(VALIDATION_FAILED))) {
+    // cdktf's hint to skip validation is not advice to give; the policy's own escape hatch is.
+    return error.message.replace(/\n+If you wish to ignore these validations[^\n]*\n*$/, "\n\nFix them, or accept one with a reason under policy.suppressions (help/policy.md).");
   }
-  if (args.length > 0) {
-    options.stderr.write(`synth: unknown argument ${visible(args[0])}; it takes none (npm run synth -- --help)\n`);
-    return SYNTH_EXIT.usage;
-  }
-  try {
-    const { config } = loadConfig({ env: options.env, cwd: options.cwd });
-    const outdir = path.resolve(options.cwd, options.env.CDKTF_OUTDIR || "cdktf.out");
-    withoutTokenStackTraces(() => synthAtomically(outdir, (app) => recordConfiguration(new AksWorkloadIdentityStack(app, DEFAULT_STACK_NAME, { config }), config)));
-    return 0;
-  } catch (error) {
-    // Configuration errors, and synth-time validations such as the security policy, are the user's
-    // to fix: report them without a stack trace. Anything else is a bug and keeps its trace.
-    if (error instanceof ConfigError || (error instanceof Error && error.message.startsWith(VALIDATION_FAILED))) {
-      // cdktf's hint to skip validation is not advice to give; the policy's own escape hatch is.
-      const message = error.message.replace(/\n+If you wish to ignore these validations[^\n]*\n*$/, "\n\nFix them, or accept one with a reason under policy.suppressions (help/policy.md).");
-      options.stderr.write(`${message}\n`);
-      return SYNTH_EXIT.failed;
-    }
-    if (error instanceof OutputError) {
-      options.stderr.write(`synth: ${visible(error.message)}\n`);
-      return SYNTH_EXIT.failed;
-    }
-    throw error;
-  }
+  if (error instanceof OutputError) return `synth: ${visible(error.message)}`;
+  return undefined;
 }
