@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { renderConfigReference } from "../lib/config/reference";
-import { ENV_OVERRIDES, SCHEMA } from "../lib/config/schema";
+import { ENV_OVERRIDES, ObjectField, SCHEMA } from "../lib/config/schema";
 
 describe("help/configuration.md", () => {
   const page = fs.readFileSync(path.join(__dirname, "..", "help", "configuration.md"), "utf8");
@@ -12,7 +12,7 @@ describe("help/configuration.md", () => {
 
   test("documents every key and every environment variable", () => {
     const keys: string[] = [];
-    const walk = (fields: typeof SCHEMA.fields, prefix: string) => {
+    const walk = (fields: ObjectField["fields"], prefix: string) => {
       for (const [key, field] of Object.entries(fields)) {
         const p = prefix + key;
         if (field.kind === "object") walk(field.fields, `${p}.`);

@@ -3,77 +3,16 @@ import { RANDOM_SUFFIX_LENGTH } from "../private/name-template";
 import { DEFAULT_VERIFICATION_IMAGE } from "../defaults";
 import { ARTICLE_SUPPRESSIONS } from "../policy/article-exceptions";
 import { RULES as POLICY_RULES } from "../policy/rules";
-import { RuleId } from "./rules";
+import type { ObjectField } from "./fields";
+
+export type { BooleanField, DeriveContext, Field, IntegerField, ListField, ObjectField, StringField, Variants } from "./fields";
 
 /**
  * The configuration schema: every key, its type, default, rule and documentation. The loader
- * walks it to apply defaults and validate, and help/configuration.md is generated from it.
+ * walks it to apply defaults and validate, help/configuration.md is generated from it, and the
+ * configuration's TypeScript types are inferred from it (types.ts). It is written `as const` so
+ * that its literals (`oneOf` values, `required: true`, defaults) reach those types.
  */
-
-export interface DeriveContext {
-  /** The fixed suffix, or undefined when it is random. */
-  readonly suffix?: string;
-  /** The object's other values, already resolved. */
-  readonly siblings: Readonly<Record<string, unknown>>;
-}
-
-interface FieldBase {
-  /** One or two sentences for help/configuration.md. */
-  readonly doc: string;
-}
-
-export interface StringField extends FieldBase {
-  readonly kind: "string";
-  /** Value used when the key is absent. */
-  readonly default?: string;
-  /** Computes the value from the `needs` siblings when the key is absent; `derivedFrom` documents it. */
-  readonly derive?: (ctx: DeriveContext) => string;
-  readonly needs?: readonly string[];
-  readonly derivedFrom?: string;
-  /** Absent without a default or derivation: error when `required`, otherwise left undefined. */
-  readonly required?: boolean;
-  /** The value may contain `{suffix}`; the rule is checked on the expanded value. */
-  readonly template?: boolean;
-  readonly rule?: RuleId;
-  readonly oneOf?: readonly string[];
-  /** Applied before validation, e.g. "East US" to "eastus". */
-  readonly normalise?: (value: string) => string;
-}
-
-export interface IntegerField extends FieldBase {
-  readonly kind: "integer";
-  /** Value used when the key is absent; without one the value stays undefined. */
-  readonly default?: number;
-  readonly min: number;
-  readonly max: number;
-}
-
-export interface BooleanField extends FieldBase {
-  readonly kind: "boolean";
-  readonly default: boolean;
-  /** The only accepted value, with the reason, for switches Azure cannot turn back. */
-  readonly mustBe?: { readonly value: boolean; readonly reason: string; readonly fix: string };
-}
-
-export interface ObjectField extends FieldBase {
-  readonly kind: "object";
-  readonly fields: Readonly<Record<string, Field>>;
-  /** When absent, stays undefined instead of taking its fields' defaults (and requiring its required ones). */
-  readonly optional?: boolean;
-}
-
-export interface ListField extends FieldBase {
-  readonly kind: "list";
-  readonly item: ObjectField | StringField;
-  /** Value used when the key is absent; `undefined` leaves the list undefined. */
-  readonly default?: ReadonlyArray<Readonly<Record<string, unknown>> | string>;
-  /** How help/configuration.md describes a default too long to print. */
-  readonly defaultDoc?: string;
-  readonly minItems: number;
-  readonly maxItems: number;
-}
-
-export type Field = StringField | IntegerField | BooleanField | ObjectField | ListField;
 
 /** Environment variables of the article that override one config path each. */
 export const ENV_OVERRIDES: ReadonlyArray<{ readonly variable: string; readonly path: readonly (string | number)[] }> = [
@@ -93,7 +32,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ readonly variable: string; readonly 
 export const CONFIG_FILE_VARIABLE = "AKS_WI_CONFIG";
 
 
-const WORKLOAD: ObjectField = {
+const WORKLOAD = {
   kind: "object",
   doc: "A Kubernetes service account bound to a user-assigned managed identity through a federated credential.",
   fields: {
@@ -156,9 +95,9 @@ const WORKLOAD: ObjectField = {
       doc: "Least privilege: grant \"Key Vault Secrets User\" on these secrets only. When absent the grant is on the whole vault, as in the article.",
     },
   },
-};
+} as const satisfies ObjectField;
 
-export const SCHEMA: ObjectField = {
+export const SCHEMA = {
   kind: "object",
   doc: "The whole configuration.",
   fields: {
@@ -407,6 +346,8 @@ export const SCHEMA: ObjectField = {
     backend: {
       kind: "object",
       doc: "Where Terraform keeps state. See help/remote-state.md.",
+      // The file keeps every section beside `type`; the resolved backend is a union on `type`.
+      variants: { tag: "type", sections: { azurerm: "required", cloud: "required", pg: "optional" } },
       fields: {
         type: {
           kind: "string",
@@ -499,4 +440,4 @@ export const SCHEMA: ObjectField = {
       },
     },
   },
-};
+} as const satisfies ObjectField;
