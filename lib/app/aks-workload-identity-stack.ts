@@ -305,7 +305,7 @@ export class AksWorkloadIdentityStack extends TerraformStack {
         new LocalBackend(this, { path: `../../../terraform.${stackId}.tfstate` });
         return;
       case "azurerm": {
-        const a = backend.azurerm!;
+        const a = backend.azurerm;
         new AzurermBackend(this, {
           resourceGroupName: a.resourceGroupName,
           storageAccountName: a.storageAccountName,
@@ -316,7 +316,7 @@ export class AksWorkloadIdentityStack extends TerraformStack {
         return;
       }
       case "cloud":
-        new CloudBackend(this, { organization: backend.cloud!.organization, workspaces: new NamedCloudWorkspace(backend.cloud!.workspace) });
+        new CloudBackend(this, { organization: backend.cloud.organization, workspaces: new NamedCloudWorkspace(backend.cloud.workspace) });
         return;
       case "pg":
         new PgBackendFromEnvironment(this, backend.pg?.schemaName ?? "terraform_remote_state");

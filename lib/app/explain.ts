@@ -1,6 +1,6 @@
 import { formatSource } from "../config/errors";
 import { LoadedConfig } from "../config/load";
-import { renderName, usesSuffix } from "../private/name-template";
+import { expandedName } from "../config/templates";
 import { visible } from "../private/visible-text";
 
 /** One key of the resolved configuration, as `npm run config` shows it. */
@@ -20,13 +20,11 @@ const RANDOM_SUFFIX = "(random: 6 hex characters drawn at the first apply)";
  */
 export function configRows(loaded: LoadedConfig): ConfigRow[] {
   const { suffix } = loaded.config;
-  const rows: ConfigRow[] = loaded.values.map((v) => ({
-    path: v.path,
-    value: v.value,
+  const rows: ConfigRow[] = loaded.values.map((v) => {
     // With a fixed suffix a reviewer can see the very names Azure will get.
-    ...(suffix !== undefined && typeof v.value === "string" && usesSuffix(v.value) ? { name: renderName(v.value, suffix) } : {}),
-    source: formatSource(v.source),
-  }));
+    const name = expandedName(v.path, v.value, suffix);
+    return { path: v.path, value: v.value, ...(name === undefined ? {} : { name }), source: formatSource(v.source) };
+  });
   if (suffix === undefined) {
     const at = rows.findIndex((r) => r.path === "location") + 1;
     rows.splice(at, 0, { path: "suffix", value: RANDOM_SUFFIX, source: "default" });

@@ -1,4 +1,4 @@
-import { renderName } from "../private/name-template";
+import { renderName, usesSuffix } from "../private/name-template";
 import type { Field, ObjectField } from "./fields";
 import { isPlainObject, joinPath } from "./paths";
 import { SCHEMA } from "./schema";
@@ -32,6 +32,16 @@ const TEMPLATE_KEY_SET = new Set(TEMPLATE_KEYS);
 /** Whether the value at `path` (as problems and `ResolvedValue` write it, e.g. `workloads[2].identity`) is a name template. */
 export function isTemplatePath(path: string): boolean {
   return TEMPLATE_KEY_SET.has(path.replace(/\[\d+\]/g, "[]"));
+}
+
+/**
+ * The name Azure or Kubernetes will get for the value at `path`, when that value is a template
+ * using `{suffix}` and the suffix is fixed; otherwise undefined (other keys are not names, even
+ * when their text holds `{suffix}`, such as a suppression's reason).
+ */
+export function expandedName(path: string, value: unknown, suffix: string | undefined): string | undefined {
+  if (suffix === undefined || typeof value !== "string" || !usesSuffix(value) || !isTemplatePath(path)) return undefined;
+  return renderName(value, suffix);
 }
 
 /**
