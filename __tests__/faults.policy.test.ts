@@ -4,7 +4,7 @@ import * as path from "path";
 import { stackShapeProblem } from "../lib/app/stack-file";
 import { configurationFingerprint, recordedFingerprint } from "../lib/config/fingerprint";
 import { loadConfig } from "../lib/config/load";
-import { runPolicyReport } from "../lib/policy/report";
+import { runPolicyReport } from "../lib/commands/policy";
 import { builtCommand, cleanEnv, runApp, scratchDir, STACK_FILE } from "./app-process";
 
 /**
@@ -47,7 +47,7 @@ describe("a file that is not a synthesized stack", () => {
     ["a terraform block that is not an object", '{"terraform": 1, "resource": {"a": {"b": {}}}}', 'its "terraform" block is a number, not an object'],
   ])("policy refuses %s: exit 2, one line", (_, content, why) => {
     const file = write(content);
-    expect(policy([file])).toEqual({ code: 2, stdout: "", stderr: `policy: ${file} is not a synthesized stack: ${why}; run \`npm run synth\` and name its cdk.tf.json\n` });
+    expect(policy([file])).toEqual({ code: 1, stdout: "", stderr: `policy: ${file} is not a synthesized stack: ${why}; run \`npm run synth\` and name its cdk.tf.json\n` });
   });
 
   test("the shape check accepts a stack of data sources only", () => {
@@ -69,7 +69,7 @@ describe("a file that is not a synthesized stack", () => {
     const started = Date.now();
     const result = policy([name]);
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(result).toEqual({ code: 2, stdout: "", stderr: `policy: ${name} is not a regular file; name a cdk.tf.json\n` });
+    expect(result).toEqual({ code: 1, stdout: "", stderr: `policy: ${name} is not a regular file; name a cdk.tf.json\n` });
   });
 
   test("diagram refuses them too: exit 1, one line, no stack trace", () => {
@@ -125,10 +125,10 @@ describe("the file read, and the configuration it came from", () => {
 
 describe("--help, with the exit codes", () => {
   test.each([
-    ["main", "  2  usage: an unknown argument"],
+    ["main", "  2  usage: an unknown option, a bad option value or a wrong number of arguments; nothing was done"],
     ["config", "  1  the configuration is invalid: every problem is listed"],
     ["policy", "  3  no error fails, but an error check is unknown until Terraform evaluates a value"],
-    ["diagram", "  1  no diagram: bad arguments, or the file is missing, unreadable or not a synthesized stack"],
+    ["diagram", "  1  no diagram: the file is missing, unreadable or not a synthesized stack"],
   ])("%s --help prints its usage and exit codes, exit 0", (command, line) => {
     const run = spawnSync(process.execPath, [builtCommand(command), "--help"], { cwd: dir, env: cleanEnv(), encoding: "utf8" });
     expect([run.status, run.stderr]).toEqual([0, ""]);

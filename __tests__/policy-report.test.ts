@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { ARTICLE_SUPPRESSIONS } from "../lib/policy/article-exceptions";
 import { policyMetadata } from "../lib/policy/record";
-import { DEFAULT_TF_JSON, runPolicyReport } from "../lib/policy/report";
+import { runPolicyReport } from "../lib/commands/policy";
+import { DEFAULT_TF_JSON } from "../lib/policy/report";
 import { builtCommand, scratchDir } from "./app-process";
 import { Block, synthApp, withPlainStackTraces } from "./helpers";
 
@@ -122,18 +123,18 @@ test("--json prints the checks, rule outcomes and unused suppressions", () => {
 });
 
 test("fails in one line, exit 2, for a missing file, a directory, and a file that is not JSON", () => {
-  expect(report(dir)).toEqual({ code: 2, stdout: "", stderr: `policy: ${DEFAULT_TF_JSON} does not exist; run \`npm run synth\` first, or name a cdk.tf.json\n` });
-  expect(report(dir, ".")).toEqual({ code: 2, stdout: "", stderr: "policy: . is a directory; name the cdk.tf.json inside it\n" });
+  expect(report(dir)).toEqual({ code: 1, stdout: "", stderr: `policy: ${DEFAULT_TF_JSON} does not exist; run \`npm run synth\` first, or name a cdk.tf.json\n` });
+  expect(report(dir, ".")).toEqual({ code: 1, stdout: "", stderr: "policy: . is a directory; name the cdk.tf.json inside it\n" });
   write(dir, "broken.json", "{");
   expect(report(dir, "broken.json").stderr).toMatch(/^policy: broken\.json is not valid JSON \(.+\)\n$/);
   write(dir, "list.json", "[]");
   expect(report(dir, "list.json").stderr).toBe("policy: list.json is not a synthesized stack: it holds a list, not an object; run `npm run synth` and name its cdk.tf.json\n");
 });
 
-test("fails, exit 2, when the file records a suppression without a reason", () => {
+test("fails, exit 1, when the file records a suppression without a reason", () => {
   write(dir, "bad.json", { "//": { metadata: { policy: { suppressions: [{ id: "CKV_AZURE_141", reason: "" }] } } }, resource: { random_id: { Suffix: { byte_length: 3 } } } });
   expect(report(dir, "bad.json")).toEqual({
-    code: 2,
+    code: 1,
     stdout: "",
     stderr:
       'policy: bad.json records invalid suppressions: bad.json: //.metadata.policy.suppressions[0].reason: is required and must not be empty: every exception says why it is acceptable (got ""); write one sentence on what is deliberately omitted and why, or remove the suppression\n',
@@ -141,7 +142,7 @@ test("fails, exit 2, when the file records a suppression without a reason", () =
 });
 
 test("fails, exit 2, for an unknown option", () => {
-  expect(report(dir, "--strict")).toEqual({ code: 2, stdout: "", stderr: "policy: unknown option --strict; usage: npm run policy -- [path to cdk.tf.json] [--json] [--sarif | --sarif=FILE] [--help]\n" });
+  expect(report(dir, "--strict")).toEqual({ code: 2, stdout: "", stderr: "policy: unknown option --strict; it takes --json, --sarif, --help (npm run policy -- --help)\n" });
 });
 
 test("exits 3, not 1, when no error fails but one is unknown until Terraform evaluates a value, and lists it apart", () => {
@@ -170,7 +171,7 @@ describe("as a command", () => {
 
   test("a missing file is one line on stderr, without a stack trace", () => {
     const run = spawnSync(process.execPath, [bundle, "nope.json"], { cwd: dir, encoding: "utf8" });
-    expect([run.status, run.stdout, run.stderr]).toEqual([2, "", "policy: nope.json does not exist; run `npm run synth` first, or name a cdk.tf.json\n"]);
+    expect([run.status, run.stdout, run.stderr]).toEqual([1, "", "policy: nope.json does not exist; run `npm run synth` first, or name a cdk.tf.json\n"]);
   });
 
   test("a reader that closes the pipe early is not an error", () => {

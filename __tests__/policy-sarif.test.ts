@@ -6,7 +6,8 @@ import type { Log, Result } from "sarif";
 import { ARTICLE_SUPPRESSIONS } from "../lib/policy/article-exceptions";
 import { peerUrl } from "../lib/policy/peers";
 import { policyMetadata } from "../lib/policy/record";
-import { buildReport, runPolicyReport } from "../lib/policy/report";
+import { runPolicyReport } from "../lib/commands/policy";
+import { buildReport } from "../lib/policy/report";
 import { RULES } from "../lib/policy/rules";
 import { artifactUri, keyPosition, sarifLog } from "../lib/policy/sarif";
 import { builtCommand, cleanEnv, scratchDir } from "./app-process";
@@ -181,9 +182,9 @@ describe("--sarif=FILE", () => {
     expect(fs.readdirSync(path.join(dir, "out"))).toEqual(["policy.sarif"]);
   });
 
-  test("fails, exit 2, without writing anything, when FILE cannot be written", () => {
+  test("fails, exit 1, without writing anything, when FILE cannot be written", () => {
     write("findings.json", findingsJson());
-    expect(run("findings.json", "--sarif=missing/policy.sarif")).toEqual({ code: 2, stdout: "", stderr: "policy: cannot write missing/policy.sarif (ENOENT)\n" });
+    expect(run("findings.json", "--sarif=missing/policy.sarif")).toEqual({ code: 1, stdout: "", stderr: "policy: cannot write missing/policy.sarif (ENOENT)\n" });
     expect(fs.existsSync(path.join(dir, "missing"))).toBe(false);
   });
 
@@ -196,10 +197,9 @@ describe("--sarif=FILE", () => {
     fs.symlinkSync(dir, path.join(dir, "linked"));
     expect(run("cdk.tf.json", "--sarif=linked/cdk.tf.json")).toEqual({ code: 2, stdout: "", stderr: "policy: --sarif=linked/cdk.tf.json would overwrite the stack it reports on; name another file\n" });
     expect(fs.readFileSync(file, "utf8")).toBe(before);
-    const usage = "usage: npm run policy -- [path to cdk.tf.json] [--json] [--sarif | --sarif=FILE] [--help]";
-    expect(run("cdk.tf.json", "--json", "--sarif").stderr).toBe(`policy: --json and --sarif both print to stdout; write SARIF with --sarif=FILE; ${usage}\n`);
-    expect(run("cdk.tf.json", "--sarif=").stderr).toBe(`policy: --sarif= needs a file name; ${usage}\n`);
-    expect(run("cdk.tf.json", "--sarif", "--sarif=a.sarif").stderr).toBe(`policy: give --sarif once; ${usage}\n`);
+    expect(run("cdk.tf.json", "--json", "--sarif")).toEqual({ code: 2, stdout: "", stderr: "policy: --json and --sarif both print to stdout; write SARIF with --sarif=FILE\n" });
+    expect(run("cdk.tf.json", "--sarif=")).toEqual({ code: 2, stdout: "", stderr: "policy: --sarif= needs a file name: --sarif=FILE, or --sarif alone\n" });
+    expect(run("cdk.tf.json", "--sarif", "--sarif=a.sarif")).toEqual({ code: 2, stdout: "", stderr: "policy: --sarif is given twice; give it once\n" });
     // --json with a SARIF file is fine: each goes to its own place.
     const both = run("cdk.tf.json", "--json", "--sarif=a.sarif");
     expect([both.code, JSON.parse(both.stdout).errors, fs.existsSync(path.join(dir, "a.sarif"))]).toEqual([0, 0, true]);

@@ -1,13 +1,4 @@
-import { runPolicyReport } from "../lib/policy/report";
-import { ignoreClosedStdout } from "../lib/private/quiet-pipe";
-import { terminalSafe } from "../lib/private/visible-text";
+import { runMain } from "../lib/commands/cli";
+import { policyCommand } from "../lib/commands/policy";
 
-ignoreClosedStdout();
-
-process.exitCode = runPolicyReport({
-  args: process.argv.slice(2),
-  cwd: process.cwd(),
-  env: process.env,
-  stdout: terminalSafe(process.stdout),
-  stderr: terminalSafe(process.stderr),
-});
+runMain(policyCommand);

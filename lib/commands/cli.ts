@@ -48,6 +48,12 @@ export interface OptionSpec {
   readonly short?: string;
   /** The value's name in the help, for a string option: `FILE`, `SECONDS`. */
   readonly value?: string;
+  /**
+   * For a boolean option that may carry a value written inline only (`--sarif` or `--sarif=FILE`),
+   * the value's name; its value is then `true` or the string. The next argument is never taken as its
+   * value: `--sarif stack.json` is the flag and a path.
+   */
+  readonly inlineValue?: string;
   /** One line (wrapped in the help if long). */
   readonly help: string;
 }
@@ -67,7 +73,9 @@ export interface CommandSpec<O extends Record<string, OptionSpec> = Record<strin
   readonly exits: ReadonlyArray<readonly [number, string]>;
 }
 
-type Values<O extends Record<string, OptionSpec>> = { -readonly [K in keyof O]?: O[K]["type"] extends "boolean" ? boolean : string };
+type Values<O extends Record<string, OptionSpec>> = {
+  -readonly [K in keyof O]?: O[K] extends { inlineValue: string } ? true | string : O[K]["type"] extends "boolean" ? boolean : string;
+};
 
 export interface Parsed<O extends Record<string, OptionSpec>> {
   readonly values: Values<O>;
@@ -105,7 +113,8 @@ export function exitCodes(spec: CommandSpec): Array<readonly [number, string]> {
 /** The text `--help` prints: usage, what the command does, options, exit codes. */
 export function helpText(spec: CommandSpec): string {
   const options = Object.entries(allOptions(spec)).map(([name, o]) => {
-    const flag = `${o.short ? `-${o.short}, ` : ""}--${name}${o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""}`;
+    const value = o.type === "string" ? ` ${o.value ?? "VALUE"}` : o.inlineValue !== undefined ? `[=${o.inlineValue}]` : "";
+    const flag = `${o.short ? `-${o.short}, ` : ""}--${name}${value}`;
     return [flag, o.help] as const;
   });
   const width = Math.max(...options.map(([flag]) => flag.length));
@@ -174,6 +183,11 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: Com
       problems.push(`${raw} is given twice; give it once`);
       continue;
     }
+    if (option.type === "boolean" && option.inlineValue !== undefined) {
+      if (token.value === "") problems.push(`${raw}= needs ${option.inlineValue === "FILE" ? "a file name" : "a value"}: ${raw}=${option.inlineValue}, or ${raw} alone`);
+      else values[token.name] = token.value ?? true;
+      continue;
+    }
     if (option.type === "boolean") {
       if (token.value !== undefined) problems.push(`${raw} takes no value (got ${JSON.stringify(visible(token.value))}); give ${raw} alone`);
       else values[token.name] = true;
@@ -188,7 +202,9 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: Com
     values[token.name] = value;
   }
   const max = spec.positionals?.max ?? 0;
-  if (positionals.length > max) {
+  // After an unknown option, the next argument may be its value: the option is the one problem named.
+  const unknown = problems.some((p) => p.startsWith("unknown option "));
+  if (positionals.length > max && !unknown) {
     const extra = positionals[max];
     problems.push(
       max === 0
