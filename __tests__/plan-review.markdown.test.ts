@@ -1,6 +1,6 @@
 import MarkdownIt from "markdown-it";
 import { visible } from "../lib/private/visible-text";
-import { cell, code, scalar, text } from "../lib/review/markdown";
+import { cell, code, scalar, text } from "../lib/terraform-json/markdown";
 
 /** CommonMark with GFM tables and strikethrough, raw HTML on and bare URLs linked. */
 const md = new MarkdownIt({ html: true, linkify: true });

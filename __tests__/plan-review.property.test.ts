@@ -3,7 +3,7 @@ import * as path from "path";
 import fc from "fast-check";
 import MarkdownIt from "markdown-it";
 import { visible } from "../lib/private/visible-text";
-import { naturalCompare } from "../lib/review/plan-address";
+import { naturalCompare } from "../lib/terraform-json/address";
 import { PlanJson, reviewPlan } from "../lib/review/plan-review";
 import { renderPlanReview, REVIEW_MARKER } from "../lib/review/render-plan-review";
 

@@ -1,3 +1,4 @@
+import { cell, code } from "../terraform-json/markdown";
 import { ARTICLE_SUPPRESSIONS } from "./article-exceptions";
 import { RULES } from "./rules";
 import { PolicyRule, RuleOutcome, Suppression } from "./types";
@@ -14,23 +15,15 @@ export interface ProfileOutcomes {
   readonly hardened: ReadonlyMap<string, RuleOutcome>;
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
-
-function code(text: string): string {
-  return `\`${text}\``;
-}
-
 function idCell(rule: PolicyRule): string {
   const origin = rule.source === "AKSWI" ? "ours" : rule.source;
-  const also = rule.covers?.length ? `; also ${rule.covers.map(code).join(", ")}` : "";
+  const also = rule.covers?.length ? `; also ${rule.covers.map((id) => code(id)).join(", ")}` : "";
   return `${code(rule.id)} (${origin}${also})`;
 }
 
 function checksCell(rule: PolicyRule): string {
   const attributes = rule.attribute.split(",").map((a) => code(a.trim()));
-  return `${rule.title}. Reads ${attributes.join(", ")} of ${rule.resourceTypes.map(code).join(" or ")}.`;
+  return `${rule.title}. Reads ${attributes.join(", ")} of ${rule.resourceTypes.map((type) => code(type)).join(" or ")}.`;
 }
 
 function outcomeCell(outcome: RuleOutcome | undefined, reason: string | undefined, sameAsArticle: boolean): string {

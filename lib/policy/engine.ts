@@ -1,6 +1,6 @@
 import { RULES } from "./rules";
 import { checkedSuppressions } from "./suppressions";
-import { readDocument } from "./terraform-json";
+import { readDocument } from "../terraform-json/blocks";
 import { Finding, PassedCheck, PolicyResult, PolicyRule, RuleOutcome, SuppressedFinding, Suppression, TerraformResource } from "./types";
 
 /** `<id> <construct path>: <title> — <fix>`: what failed, where, and what to do. */

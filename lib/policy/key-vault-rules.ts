@@ -1,5 +1,7 @@
 import { checkovCheck, trivyCheck } from "./peers";
-import { block, blocks, fail, failOrUnknown, isExpression, pass, requireLiteral, show, unknown } from "./terraform-json";
+import { block, blocks } from "../terraform-json/blocks";
+import { isExpression } from "../terraform-json/references";
+import { fail, failOrUnknown, pass, requireLiteral, show, unknown } from "./verdicts";
 import { PolicyRule } from "./types";
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The vocabulary of the policy engine: rules, the resources they read, and what an evaluation finds.
  */
+import { TerraformBlock, TerraformDocument } from "../terraform-json/blocks";
 
 /** `error` fails synthesis unless suppressed; `warning` is reported and never fails it. */
 export type Severity = "error" | "warning";
@@ -16,28 +17,11 @@ export interface Suppression {
   readonly reason: string;
 }
 
-/** A managed resource of the synthesized configuration (data sources are not ours to configure). */
-export interface TerraformResource {
-  /** Resource type, e.g. `azurerm_kubernetes_cluster`. */
-  readonly type: string;
-  /** Logical id, e.g. `Cluster_3DA9CCBA`. */
-  readonly name: string;
-  /** `type.name`, as other resources refer to it. */
-  readonly address: string;
-  /** Construct path from `//.metadata.path`, or the address when the JSON carries no metadata. */
-  readonly path: string;
-  /** The resource's arguments as synthesized. */
-  readonly body: Readonly<Record<string, unknown>>;
-}
+/** A managed resource of the synthesized configuration (data sources are not ours to configure), as lib/terraform-json reads it. */
+export type TerraformResource = TerraformBlock;
 
 /** Every resource and data source of a synthesized stack, for rules that follow references. */
-export interface TerraformDocument {
-  readonly resources: readonly TerraformResource[];
-  /** `type.name` of each managed resource. */
-  readonly resourceAddresses: ReadonlySet<string>;
-  /** `type.name` of each data source (without the `data.` prefix). */
-  readonly dataAddresses: ReadonlySet<string>;
-}
+export type { TerraformDocument };
 
 /**
  * The outcome of one rule on one resource. `found` says what broke it (`sku_tier is absent`), or, for

@@ -1,4 +1,6 @@
-import { block, blocks, fail, failOrUnknown, isExpression, isOptionalVariableValue, isVariableValue, missingValueGuard, pass, referenceOf, resolves, show, unknown } from "./terraform-json";
+import { block, blocks } from "../terraform-json/blocks";
+import { isExpression, pathText, resourceReferenceOf } from "../terraform-json/references";
+import { fail, failOrUnknown, isOptionalVariableValue, isVariableValue, missingValueGuard, pass, resolves, show, unknown } from "./verdicts";
 import { TOKEN_EXCHANGE_AUDIENCE } from "../private/workload-identity";
 import { PolicyRule, TerraformResource, Verdict } from "./types";
 
@@ -48,8 +50,8 @@ const VAULT_SCOPE_ATTRIBUTES: ReadonlyMap<string, readonly string[]> = new Map([
 
 /** A workload identity is a user-assigned managed identity (created or looked up) that pods federate into. */
 function isWorkloadIdentity(principalId: unknown): boolean {
-  const reference = referenceOf(principalId);
-  return reference?.type === "azurerm_user_assigned_identity" && reference.attribute === "principal_id";
+  const reference = resourceReferenceOf(principalId);
+  return reference?.type === "azurerm_user_assigned_identity" && pathText(reference.path) === "principal_id";
 }
 
 function roleDefinitionId(body: TerraformResource["body"]): string | undefined {
@@ -73,8 +75,8 @@ function describeRole(body: TerraformResource["body"]): string {
 }
 
 function isVaultOrNarrowerScope(scope: unknown): boolean {
-  const reference = referenceOf(scope);
-  if (reference) return VAULT_SCOPE_ATTRIBUTES.get(reference.type)?.includes(reference.attribute) ?? false;
+  const reference = resourceReferenceOf(scope);
+  if (reference) return VAULT_SCOPE_ATTRIBUTES.get(reference.type)?.includes(pathText(reference.path)) ?? false;
   return typeof scope === "string" && !isExpression(scope) && VAULT_OR_NARROWER_ID.test(scope);
 }
 
@@ -155,8 +157,8 @@ export const WORKLOAD_IDENTITY_RULES: readonly PolicyRule[] = [
     fix: "pass the cluster construct (FederatedIdentity's cluster prop) so issuer is ${azurerm_kubernetes_cluster.<name>.oidc_issuer_url}, never a copied URL",
     rationale: "A copied issuer URL silently trusts a cluster that may since have been recreated, or someone else's.",
     check: (r, document) => {
-      const reference = referenceOf(r.body.issuer);
-      const ok = reference !== undefined && reference.type === CLUSTER && reference.attribute === "oidc_issuer_url" && resolves(reference, document);
+      const reference = resourceReferenceOf(r.body.issuer);
+      const ok = reference !== undefined && reference.type === CLUSTER && pathText(reference.path) === "oidc_issuer_url" && resolves(reference, document);
       return ok ? pass : fail(`issuer is ${isExpression(r.body.issuer) ? show(r.body.issuer) : `the literal ${show(r.body.issuer)}`}`);
     },
   },

@@ -7,21 +7,15 @@
  * will be given, whatever built it.
  */
 
+import { block, readBlocks, TerraformBlock } from "../terraform-json/blocks";
+import { isObject, JsonObject } from "../terraform-json/json";
+import { Path, pathText, referencedAddresses, replaceInterpolations, soleReference } from "../terraform-json/references";
+
 /** Where `cdktf synth` writes the stack, relative to the project directory. */
 export const SYNTHESIZED_STACK_JSON = "cdktf.out/stacks/aks-workload-identity/cdk.tf.json";
 
-type Block = Record<string, unknown>;
-
-interface TerraformObject {
-  /** `type.name`, or `data.type.name` for a data source: how interpolations refer to it. */
-  readonly address: string;
-  readonly type: string;
-  readonly logicalId: string;
-  readonly isData: boolean;
-  readonly body: Block;
-}
-
-type Index = ReadonlyMap<string, TerraformObject>;
+/** The stack's resources and data sources by address (`type.name`, `data.type.name`), in address order. */
+type Index = ReadonlyMap<string, TerraformBlock>;
 
 /** What a node stands for; the order is the order nodes are written in, roughly left to right. */
 const KIND_ORDER = ["cluster", "issuer", "account", "pod", "fic", "identity", "deployer", "principal", "role", "secret", "vault", "scope", "other"] as const;
@@ -138,11 +132,12 @@ class Graph {
     const obj = this.index.get(address)!;
     const info = TYPES[obj.type];
     const kind = info?.kind ?? "other";
-    const title = info ? `${obj.isData && kind !== "deployer" ? "existing " : ""}${info.title}` : `${obj.isData ? "data " : ""}${obj.type}`;
+    const isData = obj.mode === "data";
+    const title = info ? `${isData && kind !== "deployer" ? "existing " : ""}${info.title}` : `${isData ? "data " : ""}${obj.type}`;
     const node: GraphNode = {
       key: address,
       kind,
-      idHint: obj.logicalId,
+      idHint: obj.name,
       lines: [title, this.describe(obj)],
       namespace: kind === "account" || kind === "pod" ? this.text(metadata(obj.body).namespace ?? "default") : undefined,
     };
@@ -152,8 +147,9 @@ class Graph {
 
   /** Nodes of the stack's objects that `value` refers to, of the given kinds (or any kind). */
   public references(value: unknown, ...kinds: Kind[]): GraphNode[] {
-    return referencedAddresses(value, this.index)
+    return referencedAddresses(value)
       .filter((address) => {
+        if (!this.index.has(address)) return false;
         const type = this.index.get(address)!.type;
         // The random suffix is part of names, never a link in the chain.
         if (type === "random_id") return false;
@@ -180,9 +176,9 @@ class Graph {
     this.edges.set(`${from.key}\u0000${to.key}\u0000${label}`, { from, to, label, dotted });
   }
 
-  public connectPod(pod: TerraformObject): void {
+  public connectPod(pod: TerraformBlock): void {
     const podNode = this.nodeFor(pod.address);
-    const spec = first(pod.body.spec);
+    const spec = block(pod.body, "spec");
     const accountName = spec?.service_account_name;
     let accounts = this.references(accountName, "account");
     if (accounts.length === 0 && accountName !== undefined) {
@@ -228,23 +224,24 @@ class Graph {
   }
 
   /** The second line of a node's label: the name a person knows the object by. */
-  private describe(obj: TerraformObject): string {
+  private describe(obj: TerraformBlock): string {
     const { body } = obj;
     if (obj.type === "azurerm_client_config") return "principal running Terraform";
     if (obj.type === "azurerm_role_assignment") return this.text(body.role_definition_name ?? body.role_definition_id ?? "");
     const name = body.name ?? metadata(body).name;
-    return name === undefined ? obj.logicalId : this.text(name);
+    return name === undefined ? obj.name : this.text(name);
   }
 
   /** `value` as a person reads it: references to literal names followed, other interpolations as `{expression}`. */
   public text(value: unknown, depth = 0): string {
     if (typeof value !== "string") return typeof value === "number" || typeof value === "boolean" ? String(value) : JSON.stringify(value) ?? "";
     return replaceInterpolations(value, (expression) => {
-      const reference = parseReference(expression);
-      const target = reference && this.index.get(reference.address);
+      const reference = soleReference(expression);
+      // One instance of a counted or for_each resource has the arguments of all of them: only a reference without a key is followed.
+      const target = reference?.kind === "resource" && reference.key === undefined ? this.index.get(reference.address) : undefined;
       if (reference && target) {
         // The stack's random suffix is `{suffix}` in the configuration; show it the same way.
-        if (target.type === "random_id" && !target.isData && reference.path === "hex") return `{${target.logicalId.toLowerCase()}}`;
+        if (target.type === "random_id" && target.mode === "managed" && pathText(reference.path) === "hex") return `{${target.name.toLowerCase()}}`;
         const resolved = attribute(target.body, reference.path);
         // Names are followed through a few hops (pod → service account → namespace); the limit guards against cycles.
         if ((typeof resolved === "string" || typeof resolved === "number") && depth < 8) return this.text(resolved, depth + 1);
@@ -290,115 +287,28 @@ function quote(label: string): string {
 }
 
 function indexObjects(tf: unknown): Index {
-  if (!isBlock(tf) || !(isBlock(tf.resource) || isBlock(tf.data))) {
+  if (!isObject(tf) || !(isObject(tf.resource) || isObject(tf.data))) {
     throw new Error('not a synthesized Terraform configuration: expected a JSON object with a "resource" or "data" block');
   }
-  const index = new Map<string, TerraformObject>();
-  for (const [mode, blocks] of [
-    ["resource", tf.resource],
-    ["data", tf.data],
-  ] as const) {
-    if (!isBlock(blocks)) continue;
-    for (const [type, objects] of Object.entries(blocks)) {
-      if (!isBlock(objects)) continue;
-      for (const [logicalId, body] of Object.entries(objects)) {
-        if (!isBlock(body)) continue;
-        const isData = mode === "data";
-        const address = `${isData ? "data." : ""}${type}.${logicalId}`;
-        index.set(address, { address, type, logicalId, isData, body });
-      }
-    }
-  }
-  return new Map([...index].sort(([a], [b]) => compare(a, b)));
+  return new Map(
+    readBlocks(tf)
+      .map((b): [string, TerraformBlock] => [b.address, b])
+      .sort(([a], [b]) => compare(a, b)),
+  );
 }
 
-/** Addresses of the stack's objects referenced anywhere in `value`, in order of first mention. */
-function referencedAddresses(value: unknown, index: Index): string[] {
-  const found: string[] = [];
-  const visit = (v: unknown): void => {
-    if (typeof v === "string") {
-      for (const expression of interpolations(v)) {
-        for (const match of expression.matchAll(REFERENCE_PATTERN)) {
-          const address = `${match[1] ?? ""}${match[2]}.${match[3]}`;
-          if (index.has(address) && !found.includes(address)) found.push(address);
-        }
-      }
-    } else if (Array.isArray(v)) {
-      v.forEach(visit);
-    } else if (isBlock(v)) {
-      Object.values(v).forEach(visit);
-    }
-  };
-  visit(value);
-  return found;
-}
-
-/** `[data.]type.logical-id`, then an attribute path such as `.metadata[0].name`. */
-const REFERENCE_PATTERN = /(data\.)?\b([a-z][a-z0-9_]*)\.([A-Za-z_][\w-]*)((?:\.[A-Za-z_]\w*|\[\d+\])*)/g;
-
-function parseReference(expression: string): { address: string; path: string } | undefined {
-  const match = new RegExp(`^${REFERENCE_PATTERN.source}$`).exec(expression.trim());
-  if (!match || match[4] === "") return undefined;
-  return { address: `${match[1] ?? ""}${match[2]}.${match[3]}`, path: match[4].slice(1) };
-}
-
-/** Follows `metadata[0].name` through a body; cdktf writes single nested blocks as objects, not lists. */
-function attribute(body: Block, path: string): unknown {
+/** Follows `metadata[0].name` or `tags["team"]` through a body; cdktf writes single nested blocks as objects, not lists. */
+function attribute(body: JsonObject, path: Path): unknown {
   let current: unknown = body;
-  for (const step of path.split(/\.|(?=\[)/)) {
-    const index = /^\[(\d+)\]$/.exec(step);
-    if (index) current = Array.isArray(current) ? current[Number(index[1])] : Number(index[1]) === 0 ? current : undefined;
-    else current = isBlock(current) ? current[step] : undefined;
+  for (const step of path) {
+    if (typeof step === "number") current = Array.isArray(current) ? current[step] : step === 0 ? current : undefined;
+    else current = isObject(current) ? current[step] : undefined;
   }
   return current;
 }
 
-/** Replaces each `${…}` (with nested braces; `$${` is Terraform's escape for a literal `${`). */
-function replaceInterpolations(text: string, replace: (expression: string) => string): string {
-  let out = "";
-  let i = 0;
-  while (i < text.length) {
-    const start = text.indexOf("${", i);
-    if (start < 0) break;
-    if (text[start - 1] === "$") {
-      out += text.slice(i, start - 1) + "${";
-      i = start + 2;
-      continue;
-    }
-    let depth = 1;
-    let end = start + 2;
-    while (end < text.length && depth > 0) {
-      if (text[end] === "{") depth++;
-      else if (text[end] === "}") depth--;
-      end++;
-    }
-    if (depth > 0) break;
-    out += text.slice(i, start) + replace(text.slice(start + 2, end - 1));
-    i = end;
-  }
-  return out + text.slice(i);
-}
-
-function interpolations(text: string): string[] {
-  const found: string[] = [];
-  replaceInterpolations(text, (expression) => {
-    found.push(expression);
-    return "";
-  });
-  return found;
-}
-
-function metadata(body: Block): Block {
-  return first(body.metadata) ?? {};
-}
-
-function first(value: unknown): Block | undefined {
-  const item = Array.isArray(value) ? value[0] : value;
-  return isBlock(item) ? item : undefined;
-}
-
-function isBlock(value: unknown): value is Block {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function metadata(body: JsonObject): JsonObject {
+  return block(body, "metadata") ?? {};
 }
 
 function compare(a: string, b: string): number {

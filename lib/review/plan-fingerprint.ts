@@ -6,7 +6,8 @@
  * a short secret could be reversed by guessing.
  */
 import { createHash } from "crypto";
-import { checkPlan as checkPlanShape, hasTrue, isObject, NEVER_READ, own, PlanFormatError, PlanResourceChange } from "./plan-shape";
+import { isObject } from "../terraform-json/json";
+import { checkPlan as checkPlanShape, hasTrue, NEVER_READ, own, PlanFormatError, PlanResourceChange } from "./plan-shape";
 
 /**
  * Hashed first, so that a future change of the canonical form gives new fingerprints instead of

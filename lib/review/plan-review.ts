@@ -5,9 +5,11 @@
  * scripts/plan-review.ts).
  */
 import { BUILTIN_ROLES } from "./builtin-roles";
-import { code, scalar } from "./markdown";
-import { configAddress, InstanceAddress, InstanceKey, instanceId, ModuleStep, naturalCompare, parseAddress } from "./plan-address";
-import { checkPlan, hasTrue, isObject, NEVER_READ, own, PlanConfigModule, PlanConfigResource, PlanExpression, PlanJson, PlanModuleCall, PlanResourceChange } from "./plan-shape";
+import { configAddress, formatAddress, InstanceAddress, InstanceKey, instanceId, ModuleStep, naturalCompare, parseAddress } from "../terraform-json/address";
+import { code, scalar } from "../terraform-json/markdown";
+import { parseReference } from "../terraform-json/references";
+import { isObject } from "../terraform-json/json";
+import { checkPlan, hasTrue, NEVER_READ, own, PlanConfigModule, PlanConfigResource, PlanExpression, PlanJson, PlanModuleCall, PlanResourceChange } from "./plan-shape";
 
 export { PlanFormatError } from "./plan-shape";
 export type { PlanJson, PlanResourceChange, PlanChange, PlanConfigModule, PlanConfigResource, PlanExpression } from "./plan-shape";
@@ -862,6 +864,8 @@ class PlanModel {
         const key = parsed.key ?? (repeated && indexed ? scope.key : undefined);
         return [this.instance(scope.modules, parsed.mode, parsed.type, parsed.name, key, parsed.path, config)];
       }
+      case "local":
+        return [];
     }
   }
 
@@ -928,98 +932,6 @@ function withPath(target: Target, path: Path): Target {
   return path.length === 0 ? target : { ...target, path: [...target.path, ...path] };
 }
 
-type Reference =
-  | { readonly kind: "each"; readonly path: Path }
-  | { readonly kind: "var"; readonly name: string; readonly path: Path }
-  | { readonly kind: "module"; readonly name: string; readonly key?: InstanceKey; readonly output?: string; readonly path: Path }
-  | { readonly kind: "resource"; readonly address: string; readonly mode: "managed" | "data"; readonly type: string; readonly name: string; readonly key?: InstanceKey; readonly path: Path };
-
-/**
- * `data.azurerm_client_config.Deployer.object_id`, `module.team["a"].principal_id`, `var.scope`,
- * `each.value.principal_id`: what a reference of the configuration names. `each.key`, `count.index`,
- * `local.`, `path.` and `terraform.` name no resource.
- */
-function parseReference(reference: string): Reference | undefined {
-  const steps = traversal(reference);
-  if (!steps || typeof steps[0] !== "string") return undefined;
-  const [head, ...rest] = steps;
-  const names = (from: number): Path => rest.slice(from).map((step) => (typeof step === "string" ? step : step.key));
-  switch (head) {
-    case "each":
-      return rest[0] === "value" ? { kind: "each", path: names(1) } : undefined;
-    case "var":
-      return typeof rest[0] === "string" ? { kind: "var", name: rest[0], path: names(1) } : undefined;
-    case "module": {
-      if (typeof rest[0] !== "string") return undefined;
-      const keyed = rest[1] !== undefined && typeof rest[1] !== "string";
-      const key = keyed ? (rest[1] as { key: InstanceKey }).key : undefined;
-      const after = names(keyed ? 2 : 1);
-      const output = typeof after[0] === "string" ? after[0] : undefined;
-      return { kind: "module", name: rest[0], ...(key !== undefined ? { key } : {}), ...(output !== undefined ? { output } : {}), path: after.slice(1) };
-    }
-    case "count":
-    case "local":
-    case "path":
-    case "terraform":
-    case "self":
-      return undefined;
-    default: {
-      const data = head === "data";
-      const [type, name, maybeKey, ...more] = data ? rest : steps;
-      if (typeof type !== "string" || typeof name !== "string") return undefined;
-      const keyed = maybeKey !== undefined && typeof maybeKey !== "string";
-      const key = keyed ? (maybeKey as { key: InstanceKey }).key : undefined;
-      const path = (keyed ? more : maybeKey === undefined ? [] : [maybeKey, ...more]).map((step) => (typeof step === "string" ? step : step.key));
-      const address = `${data ? "data." : ""}${type}.${name}`;
-      return { kind: "resource", address, mode: data ? "data" : "managed", type, name, ...(key !== undefined ? { key } : {}), path };
-    }
-  }
-}
-
-/** `a.b["k"][0].c` as `["a", "b", {key: "k"}, {key: 0}, "c"]`; undefined when it does not parse. */
-function traversal(reference: string): (string | { key: InstanceKey })[] | undefined {
-  // An index is parsed as an address's instance key is: the same quoting.
-  const steps: (string | { key: InstanceKey })[] = [];
-  let rest = reference;
-  while (rest.length > 0) {
-    // Any text up to the next separator, as addresses are read (plan-address.ts).
-    const name = /^\.?([^.[]+)/.exec(rest);
-    if (name && (steps.length === 0) === !rest.startsWith(".")) {
-      steps.push(name[1]);
-      rest = rest.slice(name[0].length);
-      continue;
-    }
-    if (!rest.startsWith("[")) return undefined;
-    const parsed = parseAddress(`x.y${rest.slice(0, indexEnd(rest))}`);
-    if (!parsed || parsed.key === undefined) return undefined;
-    steps.push({ key: parsed.key });
-    rest = rest.slice(indexEnd(rest));
-  }
-  return steps;
-}
-
-/** Where the index at the start of `text` ends: after its `]`, skipping a quoted key's escapes. */
-function indexEnd(text: string): number {
-  let quoted = false;
-  for (let i = 1; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === "\\") i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === "]") return i + 1;
-  }
-  return text.length;
-}
-
-/** An instance address written as Terraform writes it, for instances the plan does not list. */
-function formatAddress(address: InstanceAddress): string {
-  const key = (k: InstanceKey | undefined) => (k === undefined ? "" : typeof k === "number" ? `[${k}]` : `[${JSON.stringify(k)}]`);
-  const modules = address.modules.map((m) => `module.${m.name}${key(m.key)}.`).join("");
-  return `${modules}${address.mode === "data" ? "data." : ""}${address.type}.${address.name}${key(address.key)}`;
-}
-
-/** Names what an Azure resource id or Key Vault URL points at. */
 function describeAzureId(value: string): string | undefined {
   const vaultUrl = /^https:\/\/([^.]+)\.vault\.azure\.net\/secrets\/([^/]+)/i.exec(value);
   if (vaultUrl) return `secret ${code(vaultUrl[2])} in key vault ${code(vaultUrl[1])}`;

@@ -4,6 +4,7 @@
  * shape that is not a plan gives one `PlanFormatError` naming the JSON path of the first problem,
  * never a crash in the code that reads it later.
  */
+import { isObject } from "../terraform-json/json";
 
 /** The parts of `terraform show -json <planfile>` output the review reads. */
 export interface PlanJson {
@@ -312,11 +313,6 @@ export function describe(value: Json): string {
   if (typeof value === "object") return "an object";
   const json = JSON.stringify(value);
   return json.length > 60 ? `${json.slice(0, 57)}..."` : json;
-}
-
-/** A JSON object: not null, not a list. */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -5,9 +5,9 @@
  * reverse order: each cut section keeps as many of its lines as fit, says how many it leaves out,
  * summarizes all of them by kind, and points to the full review.
  */
-import { cell, code } from "./markdown";
+import { cell, code } from "../terraform-json/markdown";
 import { AccessChange, ChangeRow, FederationChange, grantText, PlanReview, Risk, trustText } from "./plan-review";
-import { naturalCompare } from "./plan-address";
+import { naturalCompare } from "../terraform-json/address";
 
 /** The first line of every review: the pull-request workflow finds its own comment by it. */
 export const REVIEW_MARKER = "<!-- aks-wi-plan-review -->";

@@ -1,5 +1,6 @@
 /**
- * Terraform resource instance addresses as plans write them, and the order the review lists them in.
+ * Terraform resource instance addresses as plans write them (`module.team["a"].azurerm_x.y[0]`), the
+ * instance keys that addresses and references share, and the order reviews list addresses in.
  */
 
 /** A count index or a for_each key. */
@@ -54,6 +55,27 @@ export function parseAddress(address: string): InstanceAddress | undefined {
 /** A string that is equal for two addresses exactly when they name the same instance, however they were quoted. */
 export function instanceId(address: InstanceAddress): string {
   return JSON.stringify([address.modules.map((m) => [m.name, m.key ?? null]), address.mode, address.type, address.name, address.key ?? null]);
+}
+
+/** An instance address written as Terraform writes it, for instances a plan does not list. */
+export function formatAddress(address: InstanceAddress): string {
+  const modules = address.modules.map((m) => `module.${m.name}${formatKey(m.key)}.`).join("");
+  return `${modules}${address.mode === "data" ? "data." : ""}${address.type}.${address.name}${formatKey(address.key)}`;
+}
+
+function formatKey(key: InstanceKey | undefined): string {
+  return key === undefined ? "" : typeof key === "number" ? `[${key}]` : `[${JSON.stringify(key)}]`;
+}
+
+/**
+ * The index at `at` in `text`, `[3]` or `["key"]` (quoted as HCL quotes), and where it ends;
+ * undefined when there is no `[` at `at`, null when what follows it is not a literal key.
+ */
+export function readIndex(text: string, at: number): { readonly key: InstanceKey; readonly end: number } | undefined | null {
+  const reader = new Reader(text);
+  reader.at = at;
+  const key = reader.key();
+  return key === undefined || key === null ? key : { key, end: reader.at };
 }
 
 /** The address of the resource (not the instance) within its module, as the configuration lists it: `data.azurerm_client_config.this`. */
