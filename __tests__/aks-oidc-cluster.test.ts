@@ -34,9 +34,11 @@ describe("AksOidcCluster", () => {
   });
 
   test("derives a valid DNS prefix from a literal name", () => {
-    const { tf } = synthConstructs((stack) => new AksOidcCluster(stack, "Cluster", { name: "My_AKS_Cluster_" + "x".repeat(60), resourceGroup: FAKE_RESOURCE_GROUP }));
+    // The longest cluster name (63), longer than a DNS prefix may be (54).
+    const { tf } = synthConstructs((stack) => new AksOidcCluster(stack, "Cluster", { name: "My_AKS_Cluster_" + "x".repeat(48), resourceGroup: FAKE_RESOURCE_GROUP }));
     const prefix: string = onlyResource(tf, "azurerm_kubernetes_cluster").dns_prefix;
     expect(prefix).toMatch(/^[a-z0-9][a-z0-9-]{0,52}[a-z0-9]$/);
+    expect(prefix).toHaveLength(54);
     expect(prefix.startsWith("my-aks-cluster-x")).toBe(true);
   });
 

@@ -90,15 +90,16 @@ describe("RbacKeyVault", () => {
 
   test("leaves out the deployer's officer role, and its wait, when told the deployer holds it already", () => {
     const { tf } = synthConstructs((stack) => {
-      new RbacKeyVault(stack, "KeyVault", {
+      RbacKeyVault.fromExisting(stack, "KeyVault", {
         name: "kv-shared",
         resourceGroup: FAKE_RESOURCE_GROUP,
         deployer: DEPLOYER,
-        existing: true,
         assignDeployerOfficer: false,
         secrets: [{ name: "my-secret", value: "Hello!" }],
       });
     });
+    expect(Object.keys(tf.data.azurerm_key_vault)).toHaveLength(1);
+    expect(resources(tf, "azurerm_key_vault")).toEqual({});
     expect(resources(tf, "azurerm_role_assignment")).toEqual({});
     expect(resources(tf, "time_sleep")).toEqual({});
     expect(onlyResource(tf, "azurerm_key_vault_secret")).not.toHaveProperty("depends_on");

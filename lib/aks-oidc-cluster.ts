@@ -1,13 +1,19 @@
 import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
-import { Fn, Token } from "cdktf";
+import { Fn, ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
+import { ExistingAksOidcCluster, ExistingAksOidcClusterProps } from "./existing-aks-oidc-cluster";
+import { ICluster, IResourceGroupRef, KubernetesConnection } from "./interfaces";
+import { NAME_RULES } from "./naming-rules";
 import { deriveDnsPrefix } from "./private/dns-prefix";
 import { ImportBlock } from "./private/import-block";
-import { IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "./interfaces";
 import { kubernetesConnection } from "./private/kubelogin";
+import { PropChecks } from "./private/prop-checks";
+
+/** Nodes a pool may have: AKS's limit per node pool. */
+const MAX_NODE_COUNT = 1000;
 
 export interface AksOidcClusterProps {
-  /** Cluster name. */
+  /** Cluster name: 1-63 letters, digits, '-' and '_', starting and ending with a letter or digit. */
   readonly name: string;
   /** Resource group the cluster lives in; its location is used. */
   readonly resourceGroup: IResourceGroupRef;
@@ -75,17 +81,32 @@ export interface AksOidcClusterProps {
  * An AKS cluster with the OIDC issuer and Microsoft Entra Workload ID enabled, and a system-assigned
  * identity. The OIDC issuer is always on: Azure cannot turn it off once enabled.
  */
-export class AksOidcCluster extends Construct implements IOidcIssuer {
+export class AksOidcCluster extends Construct implements ICluster {
+  /**
+   * A cluster that already exists, looked up by name; nothing about it is changed. The plan fails,
+   * with the `az aks update` command that fixes it, when its OIDC issuer is off. (To bring an
+   * existing cluster under management instead, create an `AksOidcCluster` with `importId`.)
+   */
+  public static fromExisting(scope: Construct, id: string, props: ExistingAksOidcClusterProps): ExistingAksOidcCluster {
+    return new ExistingAksOidcCluster(scope, id, props);
+  }
+
   /** The issuer URL that federated credentials must trust. */
   public readonly oidcIssuerUrl: string;
+  /** Name of the cluster. */
   public readonly clusterName: string;
+  /** ARM id of the cluster. */
   public readonly clusterId: string;
+  /** Name of the cluster's resource group. */
+  public readonly resourceGroupName: string;
+  /** Microsoft Entra Workload ID is on (`workloadIdentityEnabled`). */
   public readonly workloadIdentityEnabled: boolean;
-  /** Client-certificate credentials from the cluster's `kube_config`, decoded for a Kubernetes provider. */
+  /** How a Kubernetes provider reaches the API server: the client certificate, or kubelogin without local accounts. */
   public readonly kubernetesConnection: KubernetesConnection;
 
   constructor(scope: Construct, id: string, props: AksOidcClusterProps) {
     super(scope, id);
+    checkProps(this, props);
     this.workloadIdentityEnabled = props.workloadIdentityEnabled ?? true;
 
     const cluster = new KubernetesCluster(this, "Cluster", {
@@ -117,8 +138,35 @@ export class AksOidcCluster extends Construct implements IOidcIssuer {
     this.oidcIssuerUrl = cluster.oidcIssuerUrl;
     this.clusterName = cluster.name;
     this.clusterId = cluster.id;
+    this.resourceGroupName = cluster.resourceGroupName;
     this.kubernetesConnection = kubernetesConnection(cluster.kubeConfig.get(0), props.localAccountsDisabled);
   }
+
+  /**
+   * Nothing to check: this cluster's own settings turn workload identity on. Throws when they turn
+   * it off (`workloadIdentityEnabled: false`), since pods would then get no token.
+   */
+  public requireWorkloadIdentity(): readonly ITerraformDependable[] {
+    if (!this.workloadIdentityEnabled) {
+      throw new Error(`${this.node.path}: workload identity is required, but this cluster turns it off (workloadIdentityEnabled: false)`);
+    }
+    return [];
+  }
+}
+
+/** Every problem with the props, thrown at once. */
+function checkProps(cluster: AksOidcCluster, props: AksOidcClusterProps): void {
+  const checks = new PropChecks(cluster);
+  checks.name("name", props.name, NAME_RULES.clusterName);
+  checks.name("dnsPrefix", props.dnsPrefix, NAME_RULES.dnsPrefix);
+  checks.name("nodePoolName", props.nodePoolName, NAME_RULES.nodePoolName);
+  checks.wholeNumber("nodeCount", props.nodeCount, 1, MAX_NODE_COUNT);
+  checks.name("nodeVmSize", props.nodeVmSize, NAME_RULES.vmSize);
+  props.adminGroupObjectIds?.forEach((group, i) => checks.name(`adminGroupObjectIds[${i}]`, group, NAME_RULES.uuid));
+  checks.name("importId", props.importId, NAME_RULES.aksResourceId);
+  checks.name("linuxProfile.adminUsername", props.linuxProfile?.adminUsername, NAME_RULES.linuxAdminUsername);
+  checks.name("linuxProfile.sshPublicKey", props.linuxProfile?.sshPublicKey, NAME_RULES.sshPublicKey);
+  checks.throwIfAny();
 }
 
 /**

@@ -1,12 +1,15 @@
 import { DataAzurermKubernetesCluster } from "@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster";
 import { DataKubernetesResources } from "@cdktf/provider-kubernetes/lib/data-kubernetes-resources";
-import { ITerraformDependable, TerraformProvider } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { IOidcIssuer, KubernetesConnection } from "./interfaces";
+import { ICluster, KubernetesConnection, RequireWorkloadIdentityOptions } from "./interfaces";
+import { NAME_RULES } from "./naming-rules";
 import { kubernetesConnection } from "./private/kubelogin";
+import { PropChecks } from "./private/prop-checks";
 
+/** What a cluster that already exists is given: see `AksOidcCluster.fromExisting`. */
 export interface ExistingAksOidcClusterProps {
-  /** Name of the cluster. */
+  /** Name of the cluster: 1-63 letters, digits, '-' and '_', starting and ending with a letter or digit. */
   readonly name: string;
   /** Resource group the cluster is in. */
   readonly resourceGroupName: string;
@@ -24,23 +27,34 @@ export interface ExistingAksOidcClusterProps {
 export const WORKLOAD_IDENTITY_WEBHOOK = "azure-wi-webhook-mutating-webhook-configuration";
 
 /**
- * An AKS cluster that already exists, looked up by name. The plan fails with the `az aks update`
- * command that fixes it when the cluster's OIDC issuer is off, and, once `requireWorkloadIdentity`
- * is called, when the cluster has no workload-identity webhook configured. (azurerm's data source does not
- * report whether workload identity is on, so that is asked of the cluster itself.)
+ * An AKS cluster that already exists, looked up by name (`AksOidcCluster.fromExisting` makes one).
+ * The plan fails with the `az aks update` command that fixes it when the cluster's OIDC issuer is
+ * off, and, once `requireWorkloadIdentity` is called, when the cluster has no workload-identity
+ * webhook configured. (azurerm's data source does not report whether workload identity is on, so
+ * that is asked of the cluster itself.)
  */
-export class ExistingAksOidcCluster extends Construct implements IOidcIssuer {
+export class ExistingAksOidcCluster extends Construct implements ICluster {
+  /** The issuer URL exactly as the cluster publishes it, trailing slash included. */
   public readonly oidcIssuerUrl: string;
+  /** Name of the cluster, read from Azure. */
   public readonly clusterName: string;
+  /** ARM id of the cluster. */
   public readonly clusterId: string;
-  /** Client-certificate credentials from the cluster's `kube_config`, decoded for a Kubernetes provider. */
+  /** Name of the cluster's resource group, as given. */
+  public readonly resourceGroupName: string;
+  /** How a Kubernetes provider reaches the API server: the client certificate, or kubelogin without local accounts. */
   public readonly kubernetesConnection: KubernetesConnection;
 
   private readonly props: ExistingAksOidcClusterProps;
 
   constructor(scope: Construct, id: string, props: ExistingAksOidcClusterProps) {
     super(scope, id);
+    const checks = new PropChecks(this);
+    checks.name("name", props.name, NAME_RULES.clusterName);
+    checks.name("resourceGroupName", props.resourceGroupName, NAME_RULES.resourceGroupName);
+    checks.throwIfAny();
     this.props = props;
+    this.resourceGroupName = props.resourceGroupName;
     const cluster = new DataAzurermKubernetesCluster(this, "Cluster", {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
@@ -71,11 +85,11 @@ export class ExistingAksOidcCluster extends Construct implements IOidcIssuer {
    * assignment on a cluster without local accounts): the read then waits for it, and the check
    * moves from plan to apply.
    */
-  public requireWorkloadIdentity(options: { readonly provider?: TerraformProvider; readonly dependsOn?: ITerraformDependable[] } = {}): DataKubernetesResources {
+  public requireWorkloadIdentity(options: RequireWorkloadIdentityOptions = {}): readonly ITerraformDependable[] {
     const { name, resourceGroupName } = this.props;
-    return new DataKubernetesResources(this, "WorkloadIdentityWebhook", {
+    const check = new DataKubernetesResources(this, "WorkloadIdentityWebhook", {
       provider: options.provider,
-      dependsOn: options.dependsOn?.length ? options.dependsOn : undefined,
+      dependsOn: options.dependsOn?.length ? [...options.dependsOn] : undefined,
       apiVersion: "admissionregistration.k8s.io/v1",
       kind: "MutatingWebhookConfiguration",
       fieldSelector: `metadata.name=${WORKLOAD_IDENTITY_WEBHOOK}`,
@@ -91,5 +105,6 @@ export class ExistingAksOidcCluster extends Construct implements IOidcIssuer {
         ],
       },
     });
+    return [check];
   }
 }

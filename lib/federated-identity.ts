@@ -4,28 +4,35 @@ import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account
 import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IOidcIssuer, IResourceGroupRef, IWorkloadPrincipal } from "./interfaces";
+import { NAME_RULES } from "./naming-rules";
 import { MAX_CREDENTIALS_PER_IDENTITY } from "./private/limits";
+import { PropChecks } from "./private/prop-checks";
 import { TOKEN_EXCHANGE_AUDIENCE } from "./private/workload-identity";
 
 export { TOKEN_EXCHANGE_AUDIENCE } from "./private/workload-identity";
 
-/** Annotations the workload identity webhook reads from a service account. */
+/** Annotation the workload identity webhook reads from a service account: the identity's client id. */
 export const CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
+/** Annotation the workload identity webhook reads from a service account: the identity's tenant, when not the cluster's. */
 export const TENANT_ID_ANNOTATION = "azure.workload.identity/tenant-id";
+/** Annotation the workload identity webhook reads from a service account: the projected token's lifetime in seconds. */
 export const TOKEN_EXPIRATION_ANNOTATION = "azure.workload.identity/service-account-token-expiration";
+
+/** Lifetimes of the projected token the webhook accepts, in seconds. */
+const TOKEN_EXPIRATION_SECONDS = { min: 3600, max: 86400 } as const;
 
 export { MAX_CREDENTIALS_PER_IDENTITY };
 
 /** A Kubernetes service account to create and federate with the identity. */
 export interface ServiceAccountBinding {
-  /** Name of the service account. */
+  /** Name of the service account: a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'). */
   readonly name: string;
   /**
    * Namespace of the service account; it must exist (pass a namespace resource's name to order them).
    * @default "default"
    */
   readonly namespace?: string;
-  /** Name of the federated identity credential for this service account. */
+  /** Name of the federated identity credential for this service account: 3-120 letters, digits, '-' and '_'. */
   readonly federatedCredentialName: string;
   /**
    * Tenant of the identity, when it differs from the cluster's (`azure.workload.identity/tenant-id`).
@@ -55,7 +62,9 @@ export interface ServiceAccountBinding {
 
 /** A service account federated with the identity. */
 export interface BoundServiceAccount {
+  /** Name of the service account, read from the resource. */
   readonly serviceAccountName: string;
+  /** Namespace of the service account, read from the resource. */
   readonly serviceAccountNamespace: string;
   /** `system:serviceaccount:<namespace>:<name>`, read from the service account resource. */
   readonly subject: string;
@@ -74,7 +83,7 @@ export interface FederatedIdentityProps {
   readonly cluster: IOidcIssuer;
   /** Resource group of the identity; the federated credentials must be in the same one. */
   readonly resourceGroup: IResourceGroupRef;
-  /** Name of the user-assigned managed identity. */
+  /** Name of the user-assigned managed identity: 3-128 letters, digits, '-' and '_', starting with a letter or digit. */
   readonly identityName: string;
   /**
    * Service accounts to create and federate, at most 20 (Entra's limit per identity).
@@ -99,9 +108,13 @@ export interface FederatedIdentityProps {
  * that lets tokens of that account, issued by the cluster, stand in for the identity.
  */
 export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
+  /** Client (application) id of the identity: what the service accounts are annotated with. */
   public readonly clientId: string;
+  /** Object id of the identity's service principal, to grant roles to. */
   public readonly principalId: string;
+  /** ARM id of the identity. */
   public readonly identityId: string;
+  /** Name of the identity. */
   public readonly identityName: string;
   private readonly identity: UserAssignedIdentity;
   private readonly issuer: string;
@@ -110,6 +123,10 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
 
   constructor(scope: Construct, id: string, props: FederatedIdentityProps) {
     super(scope, id);
+    const checks = new PropChecks(this);
+    checks.name("identityName", props.identityName, NAME_RULES.identityName);
+    (props.serviceAccounts ?? []).forEach((binding, i) => this.checkBinding(checks, binding, i));
+    checks.throwIfAny();
     this.identity = new UserAssignedIdentity(this, "Identity", {
       name: props.identityName,
       resourceGroupName: props.resourceGroup.name,
@@ -122,7 +139,7 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
     this.principalId = this.identity.principalId;
     this.identityId = this.identity.id;
     this.identityName = this.identity.name;
-    for (const binding of props.serviceAccounts ?? []) this.bind(binding);
+    for (const binding of props.serviceAccounts ?? []) this.create(binding);
   }
 
   /** Every service account bound so far, in order. */
@@ -130,16 +147,40 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
     return [...this.bound];
   }
 
-  /** Creates a service account and the federated credential that trusts it. */
+  /**
+   * Creates a service account and the federated credential that trusts it. Throws an
+   * `InvalidPropsError` listing every problem with `binding`, as `serviceAccounts[<index>]`.
+   */
   public bind(binding: ServiceAccountBinding): BoundServiceAccount {
-    if (this.bound.length >= MAX_CREDENTIALS_PER_IDENTITY) {
-      throw new Error(`${this.node.path}: Entra ID allows at most ${MAX_CREDENTIALS_PER_IDENTITY} federated credentials per managed identity`);
+    const checks = new PropChecks(this);
+    this.checkBinding(checks, binding, this.bound.length);
+    checks.throwIfAny();
+    return this.create(binding);
+  }
+
+  /** What is wrong with the binding that would be `serviceAccounts[index]`. */
+  private checkBinding(checks: PropChecks, binding: ServiceAccountBinding, index: number): void {
+    const at = `serviceAccounts[${index}]`;
+    if (index === MAX_CREDENTIALS_PER_IDENTITY) {
+      checks.add({
+        prop: at,
+        problem: `would be federated credential number ${index + 1} of this identity; Entra ID allows at most ${MAX_CREDENTIALS_PER_IDENTITY} per managed identity`,
+        fix: "federate the other service accounts with another identity",
+      });
     }
+    checks.name(`${at}.name`, binding.name, NAME_RULES.serviceAccountName);
+    checks.name(`${at}.namespace`, binding.namespace, NAME_RULES.namespace);
+    checks.name(`${at}.federatedCredentialName`, binding.federatedCredentialName, NAME_RULES.federatedCredentialName);
+    checks.name(`${at}.tenantId`, binding.tenantId, NAME_RULES.uuid);
+    checks.wholeNumber(`${at}.tokenExpirationSeconds`, binding.tokenExpirationSeconds, TOKEN_EXPIRATION_SECONDS.min, TOKEN_EXPIRATION_SECONDS.max);
+    if (binding.id === undefined && Token.isUnresolved(`${binding.namespace ?? "default"}-${binding.name}`)) {
+      checks.add({ prop: `${at}.id`, problem: "is missing, and the namespace or name is known only at apply", fix: "give the binding an id known at synth" });
+    }
+  }
+
+  private create(binding: ServiceAccountBinding): BoundServiceAccount {
     const namespace = binding.namespace ?? "default";
     const key = binding.id ?? `${namespace}-${binding.name}`;
-    if (Token.isUnresolved(key)) {
-      throw new Error(`${this.node.path}: give the binding of service account ${binding.name} an id; its namespace or name is known only at apply`);
-    }
     const annotations: Record<string, string> = { [CLIENT_ID_ANNOTATION]: this.identity.clientId };
     if (binding.tenantId !== undefined) annotations[TENANT_ID_ANNOTATION] = binding.tenantId;
     if (binding.tokenExpirationSeconds !== undefined) annotations[TOKEN_EXPIRATION_ANNOTATION] = String(binding.tokenExpirationSeconds);

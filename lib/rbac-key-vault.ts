@@ -5,7 +5,9 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IDeployingPrincipal, IResourceGroupRef, IWorkloadPrincipal } from "./interfaces";
+import { NAME_RULES } from "./naming-rules";
 import { applyGuard } from "./private/apply-guard";
+import { PropChecks } from "./private/prop-checks";
 import { propagationWait } from "./private/propagation-wait";
 
 /** Built-in role that can manage secrets (data plane). */
@@ -17,6 +19,7 @@ const SOFT_DELETE_RETENTION_DAYS = 90;
 
 /** A secret to write into the vault. */
 export interface SecretSpec {
+  /** Name of the secret in the vault: 1-127 letters, digits and '-'. */
   readonly name: string;
   /**
    * How `grantSecretRead` and construct ids refer to the secret.
@@ -48,21 +51,22 @@ export interface SecretSpec {
   readonly missingValueMessage?: string;
 }
 
-export interface RbacKeyVaultProps {
-  /** Vault name, globally unique, 3-24 characters. */
+/** What a vault that already exists is given: see `RbacKeyVault.fromExisting`. */
+export interface ExistingRbacKeyVaultProps {
+  /**
+   * Vault name, globally unique: 3-24 letters, digits and single hyphens, starting with a letter
+   * and ending with a letter or digit.
+   */
   readonly name: string;
-  /** Resource group of the vault (of the existing one, when `existing`). */
+  /** Resource group of the vault. */
   readonly resourceGroup: IResourceGroupRef;
-  /** The principal running Terraform: its tenant owns the vault and it is made Secrets Officer. */
+  /**
+   * The principal running Terraform: its tenant owns a new vault, and it is made Secrets Officer
+   * unless `assignDeployerOfficer` is false.
+   */
   readonly deployer: IDeployingPrincipal;
   /** Secrets to write, each once the officer role exists. */
   readonly secrets: readonly SecretSpec[];
-  /**
-   * Use a vault that already exists instead of creating one. The plan fails, saying which
-   * `az keyvault update` flag fixes it, when the vault lacks purge protection or RBAC authorization.
-   * @default false
-   */
-  readonly existing?: boolean;
   /**
    * Grant the deployer "Key Vault Secrets Officer" on the vault. Turn it off only for an existing
    * vault where the deployer holds that role already (at the vault or above): Azure rejects a second,
@@ -76,17 +80,25 @@ export interface RbacKeyVaultProps {
    * @default 60
    */
   readonly roleAssignmentWaitSeconds?: number;
+}
+
+/** What a new vault is given. */
+export interface RbacKeyVaultProps extends ExistingRbacKeyVaultProps {
   /**
-   * Vault SKU of a new vault.
+   * Vault SKU.
    * @default "standard"
    */
   readonly sku?: "standard" | "premium";
   /**
-   * Tags on a new vault.
+   * Tags on the vault.
    * @default - none
    */
   readonly tags?: Readonly<Record<string, string>>;
 }
+
+/** Marks the props of `fromExisting`, so that no public prop says whether the vault exists. */
+const EXISTING = Symbol("existing vault");
+type InternalProps = RbacKeyVaultProps & { readonly [EXISTING]?: true };
 
 /**
  * A Key Vault with purge protection and Azure RBAC authorization (no access policies), new or
@@ -94,19 +106,35 @@ export interface RbacKeyVaultProps {
  * role exists. Workloads are granted "Key Vault Secrets User" on the vault or on single secrets.
  */
 export class RbacKeyVault extends Construct {
+  /**
+   * A vault that already exists, looked up by name, with the same roles, secrets and grants as a new
+   * one. The plan fails, saying which `az keyvault update` flag fixes it, when the vault lacks purge
+   * protection or RBAC authorization.
+   */
+  public static fromExisting(scope: Construct, id: string, props: ExistingRbacKeyVaultProps): RbacKeyVault {
+    const internal: InternalProps = { ...props, [EXISTING]: true };
+    return new RbacKeyVault(scope, id, internal);
+  }
+
+  /** ARM id of the vault. */
   public readonly vaultId: string;
+  /** Name of the vault. */
   public readonly vaultName: string;
   /** `https://<name>.vault.azure.net/`. */
   public readonly vaultUri: string;
   /** Name of the first secret. */
   public readonly secretName: string;
+  /** The vault was looked up (`fromExisting`), not created. */
+  public readonly existing: boolean;
   private readonly secrets = new Map<string, KeyVaultSecret>();
 
   constructor(scope: Construct, id: string, props: RbacKeyVaultProps) {
     super(scope, id);
-    if (props.secrets.length === 0) throw new Error(`${this.node.path}: give at least one secret`);
+    const existing = (props as InternalProps)[EXISTING] === true;
+    checkProps(this, props);
+    this.existing = existing;
 
-    const vault = props.existing ? this.lookUp(props) : this.create(props);
+    const vault = existing ? this.lookUp(props) : this.create(props);
     this.vaultId = vault.id;
     this.vaultName = vault.name;
     this.vaultUri = vault.vaultUri;
@@ -115,8 +143,6 @@ export class RbacKeyVault extends Construct {
 
     props.secrets.forEach((spec, i) => {
       const key = spec.key ?? spec.name;
-      if (Token.isUnresolved(key)) throw new Error(`${this.node.path}: give secret ${i} a key; its name is known only at apply`);
-      if (this.secrets.has(key)) throw new Error(`${this.node.path}: two secrets have the key ${key}`);
       // With RBAC authorization, writing a secret needs the data-plane role, not vault ownership.
       const secret = new KeyVaultSecret(this, i === 0 ? "Secret" : `Secret-${key}`, {
         name: spec.name,
@@ -210,6 +236,26 @@ export class RbacKeyVault extends Construct {
       },
     });
   }
+}
+
+/** Every problem with the props, thrown at once. */
+function checkProps(vault: RbacKeyVault, props: RbacKeyVaultProps): void {
+  const checks = new PropChecks(vault);
+  checks.name("name", props.name, NAME_RULES.keyVaultName);
+  if (props.secrets.length === 0) checks.add({ prop: "secrets", value: [], problem: "is empty", fix: "give at least one secret" });
+  const keys = new Map<string, number>();
+  props.secrets.forEach((spec, i) => {
+    checks.name(`secrets[${i}].name`, spec.name, NAME_RULES.secretName);
+    const key = spec.key ?? spec.name;
+    if (Token.isUnresolved(key)) {
+      checks.add({ prop: `secrets[${i}].key`, problem: "is missing, and the name is known only at apply", fix: "give the secret a key known at synth" });
+      return;
+    }
+    const earlier = keys.get(key);
+    if (earlier === undefined) keys.set(key, i);
+    else checks.add({ prop: `secrets[${i}].key`, value: key, problem: `is also the key of secrets[${earlier}]`, fix: "give each secret its own key" });
+  });
+  checks.throwIfAny();
 }
 
 function missingValueCheck(spec: SecretSpec, valueSupplied: string): { condition: string; errorMessage: string } {

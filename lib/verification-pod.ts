@@ -3,6 +3,8 @@ import { ITerraformDependable, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 
 import { DEFAULT_VERIFICATION_IMAGE } from "./defaults";
+import { NAME_RULES } from "./naming-rules";
+import { PropChecks } from "./private/prop-checks";
 import { propagationWait } from "./private/propagation-wait";
 import { USE_WORKLOAD_IDENTITY_LABEL } from "./private/workload-identity";
 
@@ -10,7 +12,9 @@ export { USE_WORKLOAD_IDENTITY_LABEL } from "./private/workload-identity";
 
 /** A service account bound to an identity, and what must exist before a pod can use it. */
 export interface IServiceAccountIdentity {
+  /** Name of the service account the pod runs as. */
   readonly serviceAccountName: string;
+  /** Namespace of the service account, where the pod is created. */
   readonly serviceAccountNamespace: string;
   /** The federated credential the pod's token is exchanged against. */
   readonly credential: ITerraformDependable;
@@ -24,7 +28,9 @@ export interface IServiceAccountIdentity {
 
 /** A vault secret the pod reads. */
 export interface ISecretSource {
+  /** URI of the vault (`KEYVAULT_URL`). */
   readonly vaultUri: string;
+  /** Name of the secret to read (`SECRET_NAME`). */
   readonly secretName: string;
 }
 
@@ -34,7 +40,7 @@ export interface VerificationPodProps {
   /** The vault and secret to read. */
   readonly secret: ISecretSource;
   /**
-   * Container image.
+   * Container image: `[registry[:port]/]repository[:tag][@sha256:<digest>]`.
    * @default "ghcr.io/azure/azure-workload-identity/msal-go"
    */
   readonly image?: string;
@@ -69,11 +75,16 @@ const WEBHOOK_INJECTED = ["spec[0].container[0].env", "spec[0].container[0].volu
  * label, and logs the secret it read from Key Vault with the federated token.
  */
 export class VerificationPod extends Construct {
+  /** Name of the pod: `kubectl logs <podName> -n <namespace>` shows what it read. */
   public readonly podName: string;
+  /** Namespace of the pod. */
   public readonly namespace: string;
 
   constructor(scope: Construct, id: string, props: VerificationPodProps) {
     super(scope, id);
+    const checks = new PropChecks(this);
+    checks.name("image", props.image, NAME_RULES.image);
+    checks.throwIfAny();
 
     const env = { KEYVAULT_URL: props.secret.vaultUri, SECRET_NAME: props.secret.secretName };
     // The environment is ignored with what the webhook injects, so changes to it replace the pod through this.

@@ -1,7 +1,5 @@
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
-import { DataAzurermResourceGroup } from "@cdktf/provider-azurerm/lib/data-azurerm-resource-group";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
@@ -22,18 +20,18 @@ import {
 import { Construct } from "constructs";
 import { AksOidcCluster } from "../aks-oidc-cluster";
 import { AppConfig, BackendConfig, WorkloadConfig } from "../config/types";
-import { ExistingAksOidcCluster } from "../existing-aks-oidc-cluster";
 import { BoundServiceAccount, FederatedIdentity } from "../federated-identity";
-import { IDeployingPrincipal, IOidcIssuer, IResourceGroupRef, KubernetesConnection } from "../interfaces";
-import { prepareStackOnlyFindsCrossStackReferences } from "../private/cdk-core";
+import { ICluster, IDeployingPrincipal, IOidcIssuer, IResourceGroupRef } from "../interfaces";
 import { LEGACY_PATHS, LegacyMoves, legacySecretKey } from "../private/legacy-addresses";
+import "../private/util-is-array";
 import { presenceTest } from "../private/apply-guard";
 import { renderName } from "../private/name-template";
 import { stableKey } from "../private/stable-key";
 import { applyPolicy } from "../policy/apply";
 import { PgBackendFromEnvironment } from "../private/pg-backend-from-environment";
 import { propagationWait } from "../private/propagation-wait";
-import { RbacKeyVault } from "../rbac-key-vault";
+import { RbacKeyVault, RbacKeyVaultProps } from "../rbac-key-vault";
+import { AzureResourceGroup } from "../resource-group";
 import { VerificationPod } from "../verification-pod";
 
 /** The stack name, and so the directory under cdktf.out/stacks/. */
@@ -102,11 +100,12 @@ export const REQUIRED_TERRAFORM = ">= 1.11";
  * proves it. The group, cluster and vault may instead exist already, or the cluster be adopted.
  */
 export class AksWorkloadIdentityStack extends TerraformStack {
-  public readonly cluster: IOidcIssuer & { readonly clusterId: string };
+  /** The cluster: new, adopted or existing. */
+  public readonly cluster: ICluster;
+  /** The Key Vault, new or existing. */
   public readonly keyVault: RbacKeyVault;
+  /** Every distinct workload identity, in the order the workloads first name them. */
   public readonly identities: readonly FederatedIdentity[];
-  private rendered?: Record<string, unknown>;
-  private synthesizing = false;
 
   constructor(scope: Construct, id: string, props: AksWorkloadIdentityStackProps) {
     super(scope, id);
@@ -117,14 +116,7 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     // stops at init with its version, not later on an argument it does not know.
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     // Checked on the synthesized resources at synth: unsuppressed errors fail it.
-    applyPolicy(this, {
-      suppressions: config.policy.suppressions,
-      render: () => {
-        const rendered = super.toTerraform();
-        if (this.synthesizing) this.rendered = rendered;
-        return rendered;
-      },
-    });
+    applyPolicy(this, { suppressions: config.policy.suppressions });
     new AzurermProvider(this, "azurerm", { features: [{}] });
     new RandomProvider(this, "random");
     new TimeProvider(this, "time");
@@ -137,9 +129,9 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     const key = (template: string) => stableKey(template, config.suffix);
     const moves = new LegacyMoves(this, "LegacyMoves");
 
-    const resourceGroup: IResourceGroupRef = config.resourceGroup.existing
-      ? new DataAzurermResourceGroup(this, "ResourceGroup", { name: name(config.resourceGroup.name) })
-      : new ResourceGroup(this, "ResourceGroup", { name: name(config.resourceGroup.name), location: config.location });
+    const resourceGroup = config.resourceGroup.existing
+      ? AzureResourceGroup.fromExisting(this, "ResourceGroup", { name: name(config.resourceGroup.name) })
+      : AzureResourceGroup.create(this, "ResourceGroup", { name: name(config.resourceGroup.name), location: config.location });
 
     const cluster = this.buildCluster(config, resourceGroup, name);
     this.cluster = cluster;
@@ -168,9 +160,7 @@ export class AksWorkloadIdentityStack extends TerraformStack {
         )
       : [];
     // An existing cluster is asked whether its workload-identity webhook runs (azurerm cannot tell).
-    if (cluster instanceof ExistingAksOidcCluster && config.cluster.workloadIdentityEnabled) {
-      cluster.requireWorkloadIdentity({ dependsOn: kubernetesReady });
-    }
+    if (config.cluster.workloadIdentityEnabled) cluster.requireWorkloadIdentity({ dependsOn: kubernetesReady });
 
     // The article's `az keyvault secret set --value Hello!` would put the value in shell history,
     // and a Terraform `value` in the configuration, plan and state. An ephemeral variable written
@@ -187,10 +177,9 @@ export class AksWorkloadIdentityStack extends TerraformStack {
       errorMessage: `TF_VAR_${additionalValues.friendlyUniqueId} gives a secret the value null: give each secret a value, or leave its name out of the map.`,
     });
     const vaultGroup = config.keyVault.resourceGroup;
-    this.keyVault = new RbacKeyVault(this, "KeyVault", {
+    const vaultProps: RbacKeyVaultProps = {
       name: name(config.keyVault.name),
       resourceGroup: vaultGroup === undefined ? resourceGroup : { name: name(vaultGroup), location: config.location },
-      existing: config.keyVault.existing,
       assignDeployerOfficer: config.keyVault.assignOfficerRole,
       deployer,
       sku: config.keyVault.sku,
@@ -209,7 +198,8 @@ export class AksWorkloadIdentityStack extends TerraformStack {
           ...secretFromVariable(additionalValues!.friendlyUniqueId, secret, name(secret)),
         })),
       ],
-    });
+    };
+    this.keyVault = config.keyVault.existing ? RbacKeyVault.fromExisting(this, "KeyVault", vaultProps) : new RbacKeyVault(this, "KeyVault", vaultProps);
 
     config.keyVault.additionalSecrets.forEach((secret) =>
       moves.record(this.keyVault.node.findChild(`Secret-${key(secret)}`) as TerraformResource, LEGACY_PATHS.secret(legacySecretKey(secret, config.suffix))),
@@ -260,43 +250,6 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     moves.finish(new Set(declared));
   }
 
-  /**
-   * Within `App.synth` (which alone calls `prepareStack`), the policy check renders the stack while
-   * validating, and synthesis, which renders it right after, takes that result instead of rendering
-   * again (a third of synthesis at 1000 workloads). Any other render starts afresh.
-   */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  public toTerraform(): any {
-    const rendered = this.rendered ?? super.toTerraform();
-    this.forgetRender();
-    return rendered;
-  }
-
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  public toHclTerraform(): any {
-    this.forgetRender();
-    return super.toHclTerraform();
-  }
-
-  private forgetRender(): void {
-    this.rendered = undefined;
-    this.synthesizing = false;
-  }
-
-  /**
-   * cdktf resolves every token of the stack once before synthesis, only to discover references to
-   * other stacks (a fifth of synthesis at 1000 workloads). This stack refers to nothing outside
-   * itself, so when it is the app's only stack that pass is skipped; beside other stacks it runs.
-   * cdktn's pass also finds what its version validations check, so there it always runs.
-   */
-  public prepareStack(): void {
-    this.forgetRender();
-    this.synthesizing = true;
-    const stacks = this.node.root.node.findAll().filter((c) => TerraformStack.isStack(c));
-    if (stacks.length === 1 && prepareStackOnlyFindsCrossStackReferences()) this.ensureBackendExists();
-    else super.prepareStack();
-  }
-
   private configureBackend(backend: BackendConfig, stackId: string): void {
     switch (backend.type) {
       case "local":
@@ -324,17 +277,13 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     }
   }
 
-  private buildCluster(
-    config: AppConfig,
-    resourceGroup: IResourceGroupRef,
-    name: (template: string) => string,
-  ): IOidcIssuer & { clusterName: string; clusterId: string; kubernetesConnection: KubernetesConnection } {
+  private buildCluster(config: AppConfig, resourceGroup: IResourceGroupRef, name: (template: string) => string): ICluster {
     const { cluster } = config;
     const group = cluster.resourceGroup === undefined ? resourceGroup : { name: name(cluster.resourceGroup), location: config.location };
     if (cluster.existing) {
       // The literal name, not the group's attribute, so the plan's error message can name it.
       const groupName = name(cluster.resourceGroup ?? config.resourceGroup.name);
-      return new ExistingAksOidcCluster(this, "Cluster", {
+      return AksOidcCluster.fromExisting(this, "Cluster", {
         name: name(cluster.name),
         resourceGroupName: groupName,
         localAccountsDisabled: cluster.localAccountsDisabled,
