@@ -1,0 +1,277 @@
+/**
+ * Docs that run: every shell block of README.md and help/*.md, executed as written on the offline
+ * stand-in providers, in a scratch clone of the working tree.
+ *
+ * What is a shell block. A fence tagged `sh`, `bash` or `shell` is a script: it runs with
+ * `bash -euo pipefail` and must exit 0. A fence tagged `console` is a terminal session: each `$ `
+ * line is a command (a trailing `\` continues it), the lines up to the next `$ ` are what it is shown
+ * printing, and each of those lines must appear in what it prints (standard output and error
+ * together), in that order; a command shown printing nothing must exit 0, one shown with output may
+ * fail (a console block may show an error). Other languages (`text`, `yaml`, `ts`, `mermaid`, ...: the
+ * list is in __tests__/docs-blocks.ts) are never run; a fence with no language, or one the list does
+ * not know, is a problem that fails this test (and the unit test __tests__/docs-blocks.test.ts), so a
+ * new shell block cannot slip by unrun: it is run unless it is marked.
+ *
+ * Markers: an HTML comment on its own line directly above the opening fence (other one-line comments
+ * may stand between), invisible on GitHub:
+ *   <!-- docs-test: skip (REASON) -->   not run; this test lists the block's file, line and REASON.
+ *                                        For what needs Azure, a cluster, GitHub or the network.
+ *   <!-- docs-test: input TEXT -->      standard input is TEXT and a newline, as typed at the block's
+ *                                        prompt (`read -rs TF_VAR_...`); without it, end of file.
+ * Any other docs-test comment, a skip without a reason, or a marker that no fence follows is a problem.
+ *
+ * How blocks run. The working tree (`git ls-files` with untracked files that are not ignored) is
+ * copied once into a scratch directory as `main`, with `../shared` beside it (a link to this
+ * checkout's), and built once (`npm run build`). Each page with a block to run gets its own copy of
+ * that clone; its blocks run in page order, each in a new bash at the clone's root, so files carry
+ * over from block to block (a page's synth, then its plan), variables and `cd` do not. As always with
+ * `bash -e`, a command that fails before `&&` does not stop the block by itself (the commands after it
+ * that need its work do), and the block's status is its last command's. Each block has
+ * BLOCK_SECONDS, then its process group is killed. DOCS_TEST_KEEP=1 keeps the clones and prints where.
+ *
+ * node_modules is this checkout's, linked package by package rather than installed again (an
+ * install takes 40 s; a link to the whole folder would let `npm ci` empty the checkout's). So `npm`
+ * is a wrapper, first on PATH, that stands in for the commands that would reinstall or change it, or
+ * run the suites this test belongs to, and says so in the block's output:
+ * - `npm ci`: checks instead that the clone's package.json and package-lock.json are the checkout's and
+ *   that the checkout's node_modules matches them (`npm ls --all`, once per run); CI's own `npm ci` has
+ *   just installed it from the same lock file. A block that changed either file first is refused.
+ * - `npm test`, `npm run test:terraform`: not run; .ci/run runs both suites.
+ * - `npm install` and the other commands that change node_modules: refused (exit 1): mark the block.
+ * Everything else (`npm run synth`, `npm run --silent plan-review`, `terraform`, ...) is the real thing.
+ * Terraform talks to the suite's shared stand-in providers (TF_REATTACH_PROVIDERS, providers.setup.ts).
+ */
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { cleanEnv, scratchDir } from "../app-process";
+import { allDocBlocks, DocBlock, missingLine } from "../docs-blocks";
+
+const ROOT = path.join(__dirname, "..", "..");
+const BLOCK_SECONDS = 180;
+const { pages, problems } = allDocBlocks(ROOT);
+
+/** The wrapper put first on PATH as `npm` (the header says what it stands in for). */
+const NPM_WRAPPER = `#!/usr/bin/env bash
+# The docs test's npm (__tests__/terraform/docs-run.test.ts): the real npm, except for the commands
+# that would reinstall or change the node_modules this clone shares with the checkout, or run the
+# suites the docs test belongs to.
+set -euo pipefail
+command="" script=""
+for arg in "$@"; do
+  case "$arg" in -*) continue ;; esac
+  if [ -z "$command" ]; then command=$arg
+  elif [ "$command" = run ] || [ "$command" = run-script ]; then script=$arg; break
+  else break; fi
+done
+note() { printf 'docs-test: %s\\n' "$*" >&2; }
+case "$command:$script" in
+  ci:* | clean-install:* | ic:* | install-clean:*)
+    for file in package.json package-lock.json; do
+      if ! cmp -s "$file" "$DOCS_TEST_CHECKOUT/$file"; then
+        note "npm $* refused: $file differs from the checkout's, so npm ci would install what the checkout's node_modules does not hold; mark the block <!-- docs-test: skip (REASON) -->"
+        exit 1
+      fi
+    done
+    note "npm $* stood in for: node_modules is the checkout's, linked, and npm ls --all finds it matches package.json and the lock file"
+    if [ ! -e "$DOCS_TEST_DIR/npm-ls-passed" ]; then
+      "$DOCS_TEST_NPM" ls --all --prefix "$DOCS_TEST_CHECKOUT" >/dev/null
+      touch "$DOCS_TEST_DIR/npm-ls-passed"
+    fi
+    exit 0 ;;
+  test:* | t:* | tst:* | run:test | run-script:test | run:test:terraform | run-script:test:terraform)
+    note "npm $* not run: .ci/run runs the test suites itself, and this test is part of one"
+    exit 0 ;;
+  install:* | i:* | in:* | add:* | uninstall:* | remove:* | rm:* | un:* | update:* | up:* | upgrade:* | dedupe:* | prune:* | rebuild:* | link:* | ln:*)
+    note "npm $* refused: it would change the node_modules this clone shares with the checkout; mark the block <!-- docs-test: skip (REASON) -->"
+    exit 1 ;;
+esac
+exec "$DOCS_TEST_NPM" "$@"
+`;
+
+let scratch: string;
+let pristine: string;
+let blockEnv: NodeJS.ProcessEnv;
+const notes: string[] = [];
+const skipped = pages.flatMap((p) => p.blocks).filter((b) => b.kind === "skip");
+
+beforeAll(() => {
+  scratch = scratchDir("aks-wi-docs-");
+  const realNpm = spawnSync("bash", ["-c", "command -v npm"], { encoding: "utf8" }).stdout.trim();
+  if (realNpm === "") throw new Error("npm is not on PATH");
+  const bin = path.join(scratch, "bin");
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, "npm"), NPM_WRAPPER, { mode: 0o755 });
+
+  const env = cleanEnv();
+  for (const key of Object.keys(env)) if (key.startsWith("TF_VAR_") || key.startsWith("JEST_") || key === "NODE_ENV") delete env[key];
+  blockEnv = { ...env, PATH: `${bin}${path.delimiter}${env.PATH ?? ""}`, DOCS_TEST_NPM: realNpm, DOCS_TEST_DIR: scratch, DOCS_TEST_CHECKOUT: ROOT, CHECKPOINT_DISABLE: "1" };
+
+  pristine = path.join(scratch, "pristine", "main");
+  copyWorkingTree(pristine);
+  const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: pristine, env: blockEnv, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`npm run build failed in the scratch clone:\n${build.stdout}${build.stderr}`);
+});
+
+afterAll(() => {
+  const lines = [
+    ...skipped.map((b) => `docs-test: skipped ${b.file}:${b.line}: ${b.reason}`),
+    ...[...new Set(notes)],
+  ];
+  if (lines.length > 0) process.stdout.write(`${lines.join("\n")}\n`);
+  if (!scratch) return;
+  if (process.env.DOCS_TEST_KEEP === "1") process.stdout.write(`docs-test: the scratch clones are kept in ${scratch}\n`);
+  else fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+test("every fence of README.md and help/*.md has a language, and every docs-test marker is understood", () => {
+  expect(problems).toEqual([]);
+});
+
+test("the pages have shell blocks that run and blocks that are skipped, each skip with its reason", () => {
+  const blocks = pages.flatMap((p) => p.blocks);
+  expect(blocks.filter((b) => b.kind !== "skip").length).toBeGreaterThanOrEqual(4);
+  for (const block of skipped) expect(block.reason).toMatch(/\S/);
+});
+
+for (const page of pages) {
+  if (page.blocks.length === 0) continue;
+  describe(page.file, () => {
+    let clone: string | undefined;
+    const cloneOf = (): string => {
+      if (clone === undefined) {
+        clone = path.join(scratch, page.file.replace(/[^A-Za-z0-9]+/g, "-"), "main");
+        fs.cpSync(pristine, clone, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+        linkShared(clone);
+      }
+      return clone;
+    };
+    for (const block of page.blocks) {
+      const name = `${block.file}:${block.line} (${block.language})`;
+      if (block.kind === "skip") {
+        test.skip(`${name} is skipped: ${block.reason}`, () => undefined);
+      } else {
+        test(`${name} runs as written`, () => runBlock(block, cloneOf()), (BLOCK_SECONDS + 30) * 1000 * Math.max(1, block.commands.length));
+      }
+    }
+  });
+}
+
+/** Runs a script block, or each command of a console block, and fails with what it printed. */
+async function runBlock(block: DocBlock, cwd: string): Promise<void> {
+  const where = `${block.file}:${block.line}`;
+  if (block.kind === "script") {
+    const run = await runBash(block.code, cwd, block.input);
+    if (run.status !== 0) throw new Error(`${where} ${run.why}:\n${block.code}\n--- what it printed (last 80 lines) ---\n${tail(run.output)}`);
+    return;
+  }
+  for (const { command, output } of block.commands) {
+    const run = await runBash(command, cwd, block.input, false);
+    if (output.length === 0 && run.status !== 0) {
+      throw new Error(`${where}: \`$ ${command}\` is shown printing nothing, and it ${run.why}:\n${tail(run.output)}`);
+    }
+    if (run.status === null) throw new Error(`${where}: \`$ ${command}\` ${run.why}`);
+    const missing = missingLine(output, run.output);
+    if (missing !== undefined) {
+      throw new Error(`${where}: \`$ ${command}\` is shown printing\n  ${missing}\nbut it printed (exit ${run.status}):\n${tail(run.output)}`);
+    }
+  }
+}
+
+interface BashRun {
+  readonly status: number | null;
+  readonly output: string;
+  readonly why: string;
+}
+
+/** `bash -euo pipefail -c code` (or `-uo pipefail` when `errexit` is false) in its own process group, killed after BLOCK_SECONDS. */
+function runBash(code: string, cwd: string, input: string | undefined, errexit = true): Promise<BashRun> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn("bash", [errexit ? "-euo" : "-uo", "pipefail", "-c", code], {
+      cwd,
+      env: blockEnv,
+      detached: true,
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
+    if (input !== undefined) child.stdin!.end(input);
+    let output = "";
+    child.stdout!.on("data", (chunk) => (output += chunk));
+    child.stderr!.on("data", (chunk) => (output += chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child);
+    }, BLOCK_SECONDS * 1000);
+    child.on("error", reject);
+    child.on("close", (status, signal) => {
+      clearTimeout(timer);
+      killGroup(child); // anything the block left running in the background
+      for (const line of output.split("\n")) if (line.startsWith("docs-test: ")) notes.push(line);
+      const why = timedOut ? `did not finish within ${BLOCK_SECONDS} s` : signal ? `was killed by ${signal}` : `exited ${status}`;
+      resolve({ status: timedOut ? null : status, output, why });
+    });
+  });
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    // the group has no process left
+  }
+}
+
+function tail(output: string): string {
+  return output.split("\n").slice(-80).join("\n");
+}
+
+/**
+ * Copies the working tree (tracked files, and untracked ones that are not ignored, as they are on
+ * disk) to `dest`, with node_modules linked package by package to this checkout's.
+ */
+function copyWorkingTree(dest: string): void {
+  const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" });
+  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
+  for (const file of new Set(listed.stdout.split("\0").filter((f) => f !== ""))) {
+    const from = path.join(ROOT, file);
+    if (!fs.existsSync(from)) continue; // deleted in the working tree
+    fs.mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
+    fs.cpSync(from, path.join(dest, file), { verbatimSymlinks: true, preserveTimestamps: true });
+  }
+  linkModules(path.join(ROOT, "node_modules"), path.join(dest, "node_modules"));
+  linkShared(dest);
+}
+
+/**
+ * node_modules as a real folder whose entries link to the checkout's packages (scopes as folders of
+ * links, `.bin` as copies of its relative links): removing it removes the links, never the packages.
+ */
+function linkModules(from: string, to: string): void {
+  fs.mkdirSync(to);
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.name === ".cache") continue;
+    if (entry.name === ".bin") {
+      fs.mkdirSync(target);
+      for (const bin of fs.readdirSync(source)) {
+        const file = path.join(source, bin);
+        fs.symlinkSync(fs.lstatSync(file).isSymbolicLink() ? fs.readlinkSync(file) : file, path.join(target, bin));
+      }
+    } else if (entry.name.startsWith("@") && entry.isDirectory()) {
+      fs.mkdirSync(target);
+      for (const pkg of fs.readdirSync(source)) fs.symlinkSync(path.join(source, pkg), path.join(target, pkg));
+    } else if (entry.isFile()) {
+      fs.copyFileSync(source, target);
+    } else {
+      fs.symlinkSync(source, target);
+    }
+  }
+}
+
+/** `../shared` beside a clone: a link to the checkout's, when it has one. */
+function linkShared(clone: string): void {
+  const shared = path.resolve(ROOT, "..", "shared");
+  const link = path.join(path.dirname(clone), "shared");
+  if (fs.existsSync(shared) && !fs.existsSync(link)) fs.symlinkSync(shared, link);
+}
