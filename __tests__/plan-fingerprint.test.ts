@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { canonicalChanges, planFingerprint, SENSITIVE_MARKER, UNKNOWN_MARKER } from "../lib/review/plan-fingerprint";
 import { PlanFormatError } from "../lib/review/plan-review";
-import { EXIT_ERROR, EXIT_OK, PLAN_REVIEW_USAGE, runPlanReview } from "../lib/review/run-plan-review";
+import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, runPlanReview } from "../lib/commands/plan-review";
 
 const FIXTURES = path.join(__dirname, "fixtures", "plans");
 const FIXTURE_NAMES = fs
@@ -271,9 +271,9 @@ describe("plan-review --fingerprint", () => {
 
   test("does not go with --fail-on-risk, which it would not check", () => {
     expect(run(["--fingerprint", "--fail-on-risk", file])).toEqual({
-      status: EXIT_ERROR,
+      status: EXIT_USAGE,
       stdout: "",
-      stderr: `plan-review: --fail-on-risk and --fingerprint do not go together; ${PLAN_REVIEW_USAGE}\n`,
+      stderr: "plan-review: --fail-on-risk and --fingerprint do not go together; give one\n",
       written: {},
     });
   });

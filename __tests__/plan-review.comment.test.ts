@@ -218,14 +218,14 @@ describe("plan-review-comment post", () => {
   });
 
   test.each([
-    [["post", "--pr", "12"], "post needs --body FILE"],
-    [["post", "--pr", "twelve", "--body", "x"], '--pr "twelve" is not a pull request number'],
-    [["post", "--pr", "12", "--body", "missing.md"], "cannot read missing.md: no such file"],
-    [["publish"], "unknown command publish"],
-    [["post", "--pr", "12", "--bdy", "x"], "unknown option --bdy"],
-  ])("usage errors: %j", async (args, message) => {
+    [["post", "--pr", "12"], 2, "post needs --body FILE"],
+    [["post", "--pr", "twelve", "--body", "x"], 2, '--pr "twelve" is not a pull request number'],
+    [["post", "--pr", "12", "--body", "missing.md"], 1, "cannot read missing.md: no such file"],
+    [["publish"], 2, "unknown command publish; give one of post, outdated, risks-accepted-by"],
+    [["post", "--pr", "12", "--bdy", "x"], 2, "unknown option --bdy; did you mean --body? (node scripts/run.js plan-review-comment --help)"],
+  ])("usage errors (exit 2) and unreadable input (exit 1): %j", async (args, status, message) => {
     const result = await comment(args);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(status);
     expect(result.stderr.split("\n")[0]).toBe(`plan-review-comment: ${message}`);
     expect(github.calls).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import fc from "fast-check";
-import { EXIT_ERROR, EXIT_OK, EXIT_RISK, runPlanReview } from "../lib/review/run-plan-review";
+import { EXIT_ERROR, EXIT_OK, EXIT_RISK, runPlanReview } from "../lib/commands/plan-review";
 import { REVIEW_MARKER } from "../lib/review/render-plan-review";
 import { FIXTURES } from "./plan-review-fixtures";
 

@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PlanFormatError, reviewPlan } from "../lib/review/plan-review";
-import { EXIT_ERROR, EXIT_OK, EXIT_RISK, PLAN_REVIEW_USAGE, runPlanReview } from "../lib/review/run-plan-review";
+import { helpText } from "../lib/commands/cli";
+import { EXIT_ERROR, EXIT_OK, EXIT_RISK, EXIT_USAGE, planReviewCommand, runPlanReview } from "../lib/commands/plan-review";
 import { builtCommand } from "./app-process";
 import { AnyChange, FIXTURES, fixture, header, headings, markdown, Mutable, resource, section } from "./plan-review-fixtures";
 import { PlanJson } from "../lib/review/plan-review";
@@ -502,7 +503,7 @@ describe("runPlanReview (the CLI)", () => {
   });
 
   test("prints the usage for --help", () => {
-    expect(run(["--help"])).toEqual({ status: EXIT_OK, stdout: `${PLAN_REVIEW_USAGE}\n`, stderr: "", written: {} });
+    expect(run(["--help"])).toEqual({ status: EXIT_OK, stdout: helpText(planReviewCommand.spec), stderr: "", written: {} });
   });
 
   test("reads standard input for -", () => {
@@ -519,14 +520,19 @@ describe("runPlanReview (the CLI)", () => {
       (dir: string) => [write(dir, "state.json", '{"format_version":"1.0","values":{}}')],
       (dir: string) => `plan-review: ${path.join(dir, "state.json")} is not a plan (no resource_changes or planned_values): run \`terraform show -json <planfile>\`, not on the state\n`,
     ],
-    ["no file", () => [], () => `plan-review: no plan file given; ${PLAN_REVIEW_USAGE}\n`],
-    ["two files", () => [safe, risky], () => `plan-review: one plan file, not 2; ${PLAN_REVIEW_USAGE}\n`],
-    ["an unknown option", () => ["--fail-on-risks", safe], () => `plan-review: unknown option --fail-on-risks; ${PLAN_REVIEW_USAGE}\n`],
-    ["--out without a file", () => [safe, "--out"], () => `plan-review: --out needs a file name; ${PLAN_REVIEW_USAGE}\n`],
   ])("fails with one line for %s, exit 1", (_, argv, message) => {
     const dir = scratch();
     const result = run(argv(dir));
     expect(result).toEqual({ status: EXIT_ERROR, stdout: "", stderr: message(dir), written: {} });
+  });
+
+  test.each([
+    ["no file", () => [], "plan-review: no plan file given; name the JSON of `terraform show -json <planfile>`, or - for stdin\n"],
+    ["two files", () => [safe, risky], `plan-review: unexpected argument ${JSON.stringify(risky)}; give at most one plan file\n`],
+    ["an unknown option", () => ["--fail-on-risks", safe], "plan-review: unknown option --fail-on-risks; did you mean --fail-on-risk? (npm run plan-review -- --help)\n"],
+    ["--out without a file", () => [safe, "--out"], "plan-review: --out needs a value: --out FILE\n"],
+  ])("fails with one line for %s, exit 2 (usage)", (_, argv, message) => {
+    expect(run(argv())).toEqual({ status: EXIT_USAGE, stdout: "", stderr: message, written: {} });
   });
 
   test("fails with one line for a file that is not JSON, exit 1", () => {
@@ -570,8 +576,8 @@ describe("scripts/plan-review.ts as a process", () => {
     expect(result.stderr).toBe("plan-review: cannot read missing.json: no such file\n");
   });
 
-  test("exits 2 with --fail-on-risk, and stays quiet when the reader closes the pipe", () => {
-    expect(spawnSync(process.execPath, [cli, "--fail-on-risk", path.join(FIXTURES, "destroy.json")], { encoding: "utf8" }).status).toBe(2);
+  test("exits 3 with --fail-on-risk, and stays quiet when the reader closes the pipe", () => {
+    expect(spawnSync(process.execPath, [cli, "--fail-on-risk", path.join(FIXTURES, "destroy.json")], { encoding: "utf8" }).status).toBe(3);
     const piped = spawnSync("bash", ["-c", `"${process.execPath}" "${cli}" "${path.join(FIXTURES, "destroy.json")}" | true; exit \${PIPESTATUS[0]}`], {
       encoding: "utf8",
     });

@@ -1,7 +1,4 @@
-import { runPlanReview } from "../lib/review/run-plan-review";
-import { ignoreClosedStdout } from "../lib/private/quiet-pipe";
-import { terminalSafe } from "../lib/private/visible-text";
+import { runMain } from "../lib/commands/cli";
+import { planReviewCommand } from "../lib/commands/plan-review";
 
-ignoreClosedStdout();
-
-process.exitCode = runPlanReview(process.argv.slice(2), { stdout: terminalSafe(process.stdout), stderr: terminalSafe(process.stderr) });
+runMain(planReviewCommand);

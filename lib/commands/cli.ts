@@ -100,9 +100,10 @@ function allOptions(spec: CommandSpec): Record<string, OptionSpec> {
 
 /** How to run the command's help: `npm run config -- --help`. */
 export function helpCommand(spec: CommandSpec): string {
-  const [first] = spec.usage;
-  const run = first.startsWith("npm run ") ? first.split(" ").slice(0, 3).join(" ") : spec.name;
-  return `${run} -- --help`;
+  const words = spec.usage[0].split(" ");
+  const at = words.indexOf(spec.name);
+  const run = at === -1 ? spec.name : words.slice(0, at + 1).join(" ");
+  return run.startsWith("npm run ") ? `${run} -- --help` : `${run} --help`;
 }
 
 /** The exit codes of `spec`, 2 (usage) included, in order. */

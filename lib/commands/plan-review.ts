@@ -1,19 +1,20 @@
 import * as fs from "fs";
-import { planFingerprint } from "./plan-fingerprint";
-import { PlanFormatError, reviewPlan } from "./plan-review";
-import { COMMENT_LIMIT, MIN_LIMIT, renderPlanReview, SUMMARY_LIMIT } from "./render-plan-review";
-
-export const PLAN_REVIEW_USAGE =
-  "usage: plan-review [--fail-on-risk [--risks-accepted-by LOGIN]] [--commit SHA] [--run-url URL] [--max-size BYTES] [--out FILE] [--summary-out FILE] [--full-out FILE] plan.json | plan-review --fingerprint [--out FILE] plan.json   (plan.json from `terraform show -json <planfile>`; - reads stdin)";
+import { planFingerprint } from "../review/plan-fingerprint";
+import { PlanFormatError, reviewPlan } from "../review/plan-review";
+import { COMMENT_LIMIT, MIN_LIMIT, renderPlanReview, SUMMARY_LIMIT } from "../review/render-plan-review";
+import { defineCommand, EXIT, Parsed, UsageError, Writer } from "./cli";
 
 /** Exit codes: a CI step can tell "risky plan" from "could not review" and "the plan failed". */
-export const EXIT_OK = 0;
-export const EXIT_ERROR = 1;
-export const EXIT_RISK = 2;
+export const EXIT_OK = EXIT.ok;
+/** The file is missing, unreadable or not a plan, an output cannot be written, or the plan failed (`errored`). */
+export const EXIT_ERROR = EXIT.failed;
+export const EXIT_USAGE = EXIT.usage;
+/** With --fail-on-risk: risks nobody accepted. */
+export const EXIT_RISK = 3;
 
 export interface PlanReviewIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+  readonly stdout: Writer;
+  readonly stderr: Writer;
   /**
    * Reads a file as UTF-8; `-` is standard input.
    * @default - fs.readFileSync
@@ -26,25 +27,20 @@ export interface PlanReviewIo {
   readonly writeFile?: (file: string, text: string) => void;
 }
 
-interface Options {
-  readonly failOnRisk: boolean;
-  readonly fingerprint: boolean;
-  readonly acceptedBy?: string;
-  readonly commit?: string;
-  readonly runUrl?: string;
-  readonly maxSize: number;
-  readonly out?: string;
-  readonly summaryOut?: string;
-  readonly fullOut?: string;
-  readonly plan: string;
-}
+/** The file or an output cannot be used; printed without a stack trace, one line. */
+class InputError extends Error {}
 
-/** A problem with what the user gave; printed without a stack trace, one line each. */
-class UsageError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join("; "));
-  }
-}
+const OPTIONS = {
+  "fail-on-risk": { type: "boolean", help: "exit 3 when the plan has risks nobody accepted" },
+  "risks-accepted-by": { type: "string", value: "LOGIN", help: "the GitHub login who accepted the risks (with --fail-on-risk: exit 0, and the review says who)" },
+  commit: { type: "string", value: "SHA", help: "the commit reviewed, named in the review (7-64 hex digits)" },
+  "run-url": { type: "string", value: "URL", help: "the workflow run, linked from the review (a plain https URL)" },
+  "max-size": { type: "string", value: "BYTES", help: `the review's size limit (${COMMENT_LIMIT}, GitHub's limit for a comment; at least ${MIN_LIMIT})` },
+  out: { type: "string", value: "FILE", help: "write the review to FILE instead of stdout" },
+  "summary-out": { type: "string", value: "FILE", help: "write the review within 1 MiB (a job summary's limit) to FILE" },
+  "full-out": { type: "string", value: "FILE", help: "write the whole review to FILE" },
+  fingerprint: { type: "boolean", help: "print the fingerprint of the plan's changes instead (with --out only)" },
+} as const;
 
 /**
  * `plan-review [options] plan.json`: writes the Markdown review of the plan, within `--max-size`
@@ -53,18 +49,39 @@ class UsageError extends Error {
  * `--fingerprint`, writes the plan's fingerprint (see plan-fingerprint.ts) instead, one line, for a
  * deploy job to compare with the one of the reviewed plan. Every output is written only once the
  * plan has been read and every review made.
- * @returns 0; 2 with `--fail-on-risk` when the plan has risks nobody accepted; 1 when the arguments
- * or the file are wrong, or when the plan is one that failed (`errored: true`, after writing its review)
  */
+export const planReviewCommand = defineCommand(
+  {
+    name: "plan-review",
+    usage: [
+      "npm run plan-review -- [--fail-on-risk [--risks-accepted-by LOGIN]] [--commit SHA] [--run-url URL] [--max-size BYTES] [--out FILE] [--summary-out FILE] [--full-out FILE] plan.json",
+      "npm run plan-review -- --fingerprint [--out FILE] plan.json",
+    ],
+    about: `A pull-request review of a plan (plan.json from \`terraform show -json <planfile>\`; - reads stdin):
+risks, access changes, federated credentials and every change, in Markdown within a comment's size.
+--fingerprint prints the fingerprint of the plan's changes instead, which a deploy job compares
+with the reviewed plan's. Every output is written only once the plan is read and reviewed
+(help/plan-review.md).`,
+    options: OPTIONS,
+    positionals: { name: "plan file", max: 1 },
+    exits: [
+      [EXIT_OK, "reviewed (or fingerprinted)"],
+      [EXIT_ERROR, "the file is missing, unreadable or not a plan, an output cannot be written, or the plan is one\n     that failed (errored: true; its review is written)"],
+      [EXIT_RISK, "with --fail-on-risk: risks nobody accepted (the review is written)"],
+    ],
+  },
+  (args, io: PlanReviewIo) => review(options(args), io),
+);
+
+/** The command as the tests and older callers call it. */
 export function runPlanReview(argv: readonly string[], io: PlanReviewIo): number {
+  return planReviewCommand(argv, io);
+}
+
+function review(options: Options, io: PlanReviewIo): number {
   const readFile = io.readFile ?? ((file: string) => fs.readFileSync(file === "-" ? 0 : file, "utf8"));
   const writeFile = io.writeFile ?? ((file: string, text: string) => fs.writeFileSync(file, text));
   try {
-    if (argv.includes("--help") || argv.includes("-h")) {
-      io.stdout.write(`${PLAN_REVIEW_USAGE}\n`);
-      return EXIT_OK;
-    }
-    const options = parseArguments(argv);
     const write = (file: string | undefined, text: string) => {
       if (file === undefined) {
         io.stdout.write(text);
@@ -73,7 +90,7 @@ export function runPlanReview(argv: readonly string[], io: PlanReviewIo): number
       try {
         writeFile(file, text);
       } catch (error) {
-        throw new UsageError([`cannot write ${file}: ${reason(error)}`]);
+        throw new InputError(`cannot write ${file}: ${reason(error)}`);
       }
     };
     if (options.fingerprint) {
@@ -106,65 +123,65 @@ export function runPlanReview(argv: readonly string[], io: PlanReviewIo): number
     }
     return EXIT_OK;
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    for (const problem of error.problems) io.stderr.write(`plan-review: ${problem}\n`);
+    if (!(error instanceof InputError)) throw error;
+    io.stderr.write(`plan-review: ${error.message}\n`);
     return EXIT_ERROR;
   }
 }
 
-function parseArguments(argv: readonly string[]): Options {
+interface Options {
+  readonly failOnRisk: boolean;
+  readonly fingerprint: boolean;
+  readonly acceptedBy?: string;
+  readonly commit?: string;
+  readonly runUrl?: string;
+  readonly maxSize: number;
+  readonly out?: string;
+  readonly summaryOut?: string;
+  readonly fullOut?: string;
+  readonly plan: string;
+}
+
+/** The options' values checked, every problem at once. @throws UsageError */
+function options({ values, positionals }: Parsed<typeof OPTIONS>): Options {
   const problems: string[] = [];
-  const flags = new Set<string>();
-  const values = new Map<string, string>();
-  const files: string[] = [];
-  const valued = ["--out", "--summary-out", "--full-out", "--commit", "--run-url", "--max-size", "--risks-accepted-by"];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const equals = valued.find((name) => arg.startsWith(`${name}=`));
-    if (arg === "--fail-on-risk" || arg === "--fingerprint") flags.add(arg);
-    else if (equals) values.set(equals, arg.slice(equals.length + 1));
-    else if (valued.includes(arg)) {
-      const value = argv[++i];
-      if (value === undefined || value === "") problems.push(`${arg} needs ${arg.endsWith("out") ? "a file name" : "a value"}`);
-      else values.set(arg, value);
-    } else if (arg.startsWith("-") && arg !== "-") problems.push(`unknown option ${arg}`);
-    else files.push(arg);
-  }
-  if (files.length !== 1) problems.push(files.length === 0 ? "no plan file given" : `one plan file, not ${files.length}`);
-  const failOnRisk = flags.has("--fail-on-risk");
-  const fingerprint = flags.has("--fingerprint");
+  if (positionals.length === 0) problems.push("no plan file given; name the JSON of `terraform show -json <planfile>`, or - for stdin");
+  const failOnRisk = values["fail-on-risk"] === true;
+  const fingerprint = values.fingerprint === true;
   // A fingerprint has no risks to fail on: a job that asked for both would believe it had checked them.
-  if (failOnRisk && fingerprint) problems.push("--fail-on-risk and --fingerprint do not go together");
+  if (failOnRisk && fingerprint) problems.push("--fail-on-risk and --fingerprint do not go together; give one");
   if (fingerprint) {
-    for (const name of valued.filter((n) => n !== "--out" && values.has(n))) problems.push(`${name} does not go with --fingerprint`);
+    for (const name of ["risks-accepted-by", "commit", "run-url", "max-size", "summary-out", "full-out"] as const) {
+      if (values[name] !== undefined) problems.push(`--${name} does not go with --fingerprint; leave it out`);
+    }
   }
-  const commit = values.get("--commit");
+  const commit = values.commit;
   if (commit !== undefined && !/^[0-9a-f]{7,64}$/i.test(commit)) problems.push(`--commit ${JSON.stringify(commit)} is not a commit SHA: give 7 to 64 hexadecimal digits, e.g. $GITHUB_SHA`);
-  const runUrl = values.get("--run-url");
+  const runUrl = values["run-url"];
   if (runUrl !== undefined && !/^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9._~%/-]*)?$/.test(runUrl)) {
     problems.push(`--run-url ${JSON.stringify(runUrl)} is not a plain https URL (letters, digits and . _ ~ % / - only): give the run's URL, $GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID`);
   }
-  const acceptedBy = values.get("--risks-accepted-by");
+  const acceptedBy = values["risks-accepted-by"];
   if (acceptedBy !== undefined && !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(acceptedBy)) problems.push(`--risks-accepted-by ${JSON.stringify(acceptedBy)} is not a GitHub login (1-39 letters, digits and -)`);
-  const size = values.get("--max-size");
+  const size = values["max-size"];
   const maxSize = size === undefined ? COMMENT_LIMIT : Number(size);
   if (size !== undefined && !(/^\d+$/.test(size) && maxSize >= MIN_LIMIT && maxSize <= COMMENT_LIMIT)) {
     problems.push(`--max-size ${JSON.stringify(size)} is not a whole number of bytes from ${MIN_LIMIT} to ${COMMENT_LIMIT} (GitHub's limit for a comment)`);
   }
-  const outputs = ["--out", "--summary-out", "--full-out"].map((name) => values.get(name)).filter((file): file is string => file !== undefined);
-  if (new Set(outputs).size !== outputs.length) problems.push("--out, --summary-out and --full-out must name different files");
-  if (problems.length > 0) throw new UsageError(problems.map((p, i) => (i === problems.length - 1 ? `${p}; ${PLAN_REVIEW_USAGE}` : p)));
+  const files = [values.out, values["summary-out"], values["full-out"]].filter((file): file is string => file !== undefined);
+  if (new Set(files).size !== files.length) problems.push("--out, --summary-out and --full-out must name different files");
+  if (problems.length > 0) throw new UsageError(...problems);
   return {
     failOnRisk,
     fingerprint,
     maxSize,
-    plan: files[0],
+    plan: positionals[0],
     ...(acceptedBy !== undefined ? { acceptedBy } : {}),
     ...(commit !== undefined ? { commit } : {}),
     ...(runUrl !== undefined ? { runUrl } : {}),
-    ...(values.has("--out") ? { out: values.get("--out") } : {}),
-    ...(values.has("--summary-out") ? { summaryOut: values.get("--summary-out") } : {}),
-    ...(values.has("--full-out") ? { fullOut: values.get("--full-out") } : {}),
+    ...(values.out !== undefined ? { out: values.out } : {}),
+    ...(values["summary-out"] !== undefined ? { summaryOut: values["summary-out"] } : {}),
+    ...(values["full-out"] !== undefined ? { fullOut: values["full-out"] } : {}),
   };
 }
 
@@ -174,18 +191,18 @@ function readPlan<T>(file: string, readFile: (file: string) => string, read: (pl
   try {
     text = readFile(file);
   } catch (error) {
-    throw new UsageError([`cannot read ${name}: ${reason(error)}`]);
+    throw new InputError(`cannot read ${name}: ${reason(error)}`);
   }
   let plan: unknown;
   try {
     plan = JSON.parse(text);
   } catch (error) {
-    throw new UsageError([`${name} is not JSON (${reason(error)}); give it the output of \`terraform show -json <planfile>\``]);
+    throw new InputError(`${name} is not JSON (${reason(error)}); give it the output of \`terraform show -json <planfile>\``);
   }
   try {
     return read(plan);
   } catch (error) {
-    if (error instanceof PlanFormatError) throw new UsageError([`${name} is ${error.message}`]);
+    if (error instanceof PlanFormatError) throw new InputError(`${name} is ${error.message}`);
     throw error;
   }
 }
