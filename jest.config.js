@@ -8,7 +8,5 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/__tests__/terraform/"],
   transform: { "^.+\\.ts$": "<rootDir>/scripts/jest-transform.js" },
-  // cdktf loads archiver at start-up and never calls it in-process (scripts/no-archiver.js says why).
-  moduleNameMapper: { "^archiver$": "<rootDir>/scripts/no-archiver.js" },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
 };

@@ -5,75 +5,63 @@ import * as path from "path";
 import { buildSync } from "esbuild";
 import { builtCommand } from "./app-process";
 
+const ROOT = path.join(__dirname, "..");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { cacheFileOf } = require("../scripts/code-cache.js") as { cacheFileOf: (file: string) => string };
-const LOADER = path.join(__dirname, "..", "scripts", "code-cache.js");
+const { mapStack } = require("../scripts/source-mapped-stacks.js") as { mapStack: (stack: string, file: string) => string };
 
-describe("loading the synthesis bundle with V8's code cache (scripts/code-cache.js)", () => {
+describe("a bug in a built command (scripts/source-mapped-stacks.js)", () => {
   let dir = "";
-  let file = "";
-  let cache = "";
-  /** Runs `file` through the loader in a new process. */
-  const run = () => {
-    const script = `require(${JSON.stringify(LOADER)}).requireWithCodeCache(${JSON.stringify(file)});`;
-    const result = spawnSync(process.execPath, ["-e", script, "an-argument"], { cwd: os.tmpdir(), encoding: "utf8" });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-  };
-  /** The bundle stand-in: prints double(n); every n of two digits gives a file of the same length. */
-  const source = (n: number) =>
-    [
-      'const double = require("./helper");', // resolved from the bundle's own directory
-      `console.log(JSON.stringify({ value: double(${n}), dirname: __dirname, filename: __filename, isMain: require.main === module }));`,
-      "process.exitCode = 4;",
-    ].join("\n");
-  const printed = (value: number) => `${JSON.stringify({ value, dirname: dir, filename: file, isMain: false })}\n`;
-
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-code-cache-"));
-    file = path.join(dir, "bundle.js");
-    cache = cacheFileOf(file);
-    fs.writeFileSync(path.join(dir, "helper.js"), "module.exports = (x) => x * 2;\n");
-    fs.writeFileSync(file, source(21));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "aks-wi-source-map-"));
+    // The bug: path.resolve throws for one output directory. The frames below it are the app's.
+    fs.writeFileSync(
+      path.join(dir, "bug.js"),
+      'const path = require("path"); const resolve = path.resolve;\n' +
+        'path.resolve = function (...args) { if (args.includes("/injected-bug")) throw new Error("injected bug"); return resolve.apply(this, args); };\n',
+    );
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test("runs the file as a module of its own directory, keeping its exit code, and writes the cache at exit", () => {
-    expect(fs.existsSync(cache)).toBe(false);
-    expect(run()).toEqual({ status: 4, stdout: printed(42), stderr: "" });
-    expect(path.basename(cache)).toBe(".bundle.js.v8-cache");
-    expect(fs.statSync(cache).size).toBeGreaterThan(32);
+  test("reports the line of the TypeScript source in its stack, and still exits 1", () => {
+    const main = builtCommand("main");
+    const result = spawnSync(process.execPath, ["-r", path.join(dir, "bug.js"), main], {
+      cwd: dir,
+      env: { ...process.env, CDKTF_OUTDIR: "/injected-bug" },
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("Error: injected bug");
+    // The frame that called path.resolve: a line of lib/ that does call it.
+    const frame = /\n {4}at .*?\(?(\/[^()\s]+\/lib\/[^()\s]+\.ts):(\d+):(\d+)\)?\n/.exec(result.stderr);
+    expect(frame).not.toBeNull();
+    const [, source, line] = frame!;
+    expect(source.startsWith(path.join(ROOT, "lib") + path.sep)).toBe(true);
+    expect(fs.readFileSync(source, "utf8").split("\n")[Number(line) - 1]).toContain("path.resolve(");
+    expect(result.stderr).not.toContain(`${main}:`.replace(/\.js:$/, ".js:1"));
   });
 
-  test("uses the cache on the next run and leaves it as it is", () => {
-    const before = fs.readFileSync(cache);
-    fs.utimesSync(cache, new Date(0), new Date(0));
-    expect(run().stdout).toBe(printed(42));
-    expect(fs.statSync(cache).mtimeMs).toBe(0);
-    expect(fs.readFileSync(cache).equals(before)).toBe(true);
+  test("leaves a stack as it is when the file has no map beside it", () => {
+    const file = path.join(dir, "no-map.js");
+    const stack = `Error: x\n    at f (${file}:10:5)\n    at ${file}:2:1`;
+    expect(mapStack(stack, file)).toBe(stack);
   });
 
-  test("after the file changes, even to new code of the same length, the new code runs and the cache is written again", () => {
-    // V8 alone would take the old cache here: it compares only the source's length.
-    fs.utimesSync(cache, new Date(0), new Date(0));
-    fs.writeFileSync(file, source(12));
-    expect(fs.statSync(file).size).toBe(source(21).length);
-    expect(run()).toEqual({ status: 4, stdout: printed(24), stderr: "" });
-    expect(fs.statSync(cache).mtimeMs).toBeGreaterThan(0);
-    expect(run().stdout).toBe(printed(24));
-  });
-
-  test("a cache that cannot be written costs nothing but time", () => {
-    fs.rmSync(cache);
-    fs.mkdirSync(cache); // a directory where the file would go: the write fails
-    expect(run()).toEqual({ status: 4, stdout: printed(24), stderr: "" });
+  test("maps only the frames of its own file, each to its source line and column", () => {
+    // A two-line "bundle" of lib/a.ts (line 1 -> a.ts line 3) and lib/b.ts (line 2 -> b.ts line 7).
+    const file = path.join(dir, "two.js");
+    fs.writeFileSync(`${file}.map`, JSON.stringify({ version: 3, sources: ["lib/a.ts", "lib/b.ts"], names: [], mappings: "AAEA;ACII" }));
+    const other = path.join(dir, "other.js");
+    const stack = `Error: x\n    at f (${file}:1:1)\n    at g (${file}:2:1)\n    at h (${other}:1:1)`;
+    expect(mapStack(stack, file)).toBe(
+      `Error: x\n    at f (${path.join(dir, "lib", "a.ts")}:3:1)\n    at g (${path.join(dir, "lib", "b.ts")}:7:5)\n    at h (${other}:1:1)`,
+    );
   });
 });
 
-describe("the loader that the build writes as dist/main.js (scripts/build-app.js)", () => {
-  type BuildApp = { LOADER: (name: string) => string; BUILD_FILES: string[] };
-  const ROOT = path.join(__dirname, "..");
+describe("the build (scripts/build-app.js)", () => {
+  type BuildApp = { BUILD_FILES: string[] };
 
-  test("is the same whether the build runs from scripts/ or bundled into a command in dist/ (npm run bench)", () => {
+  test("records the same build files whether it runs from scripts/ or bundled into a command in dist/ (npm run bench)", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fromScripts = require("../scripts/build-app.js") as BuildApp;
     fs.mkdirSync(path.join(ROOT, "dist"), { recursive: true });
@@ -81,35 +69,24 @@ describe("the loader that the build writes as dist/main.js (scripts/build-app.js
     try {
       buildSync({ entryPoints: [path.join(ROOT, "scripts", "build-app.js")], bundle: true, platform: "node", packages: "external", outfile: bundled, logLevel: "warning" });
       const fromDist = require(bundled) as BuildApp; // eslint-disable-line @typescript-eslint/no-require-imports
-      expect(fromDist.LOADER("main")).toBe(fromScripts.LOADER("main"));
       expect(fromDist.BUILD_FILES).toEqual(fromScripts.BUILD_FILES);
     } finally {
       fs.rmSync(bundled, { force: true });
     }
-    // And it names files that exist: the loader module, and every build file the stamp records.
-    expect(fromScripts.LOADER("main")).toContain('require("../scripts/code-cache.js")');
     expect(fromScripts.BUILD_FILES.filter((f) => !fs.existsSync(f))).toEqual([]);
   });
-});
 
-describe("archiver, which cdktf loads at start-up only to zip assets in a child process (scripts/no-archiver.js)", () => {
-  test("is left out of the synthesis bundle, and the stand-in is built in", () => {
-    builtCommand("main");
-    const stamp = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "dist", ".main.inputs.json"), "utf8")) as {
-      inputs: [string, string][];
-      packages: [string, string][];
-    };
-    // cdktn zips with fflate, so under it there is no archiver to leave out and no stand-in to build in.
-    const coreLoadsArchiver = "archiver" in (JSON.parse(fs.readFileSync(require.resolve("cdktf/package.json"), "utf8")).dependencies ?? {});
-    expect(stamp.inputs.map(([file]) => file).includes(path.join("scripts", "no-archiver.js"))).toBe(coreLoadsArchiver);
-    expect(stamp.packages.map(([file]) => file).filter((file) => file.split(path.sep).includes("archiver"))).toEqual([]);
-    expect(stamp.packages.length).toBeGreaterThan(100); // the packages are bundled: the check above saw them
-  });
-
-  test("is replaced by a function that says what to do if anything ever calls it", () => {
-    // Under jest too (jest.config.js maps it): this is the module cdktf gets.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const archiver = require("archiver") as (format: string) => unknown;
-    expect(() => archiver("zip")).toThrow(/cdktf zips ARCHIVE assets in a child process.*build `main` unbundled/);
+  test("writes the synthesis bundle as dist/main.js itself, with its source map beside it, and rebuilds when the map is gone", () => {
+    const main = builtCommand("main");
+    expect(main).toBe(path.join(ROOT, "dist", "main.js"));
+    expect(fs.readFileSync(main, "utf8").endsWith("//# sourceMappingURL=main.js.map\n")).toBe(true);
+    const map = JSON.parse(fs.readFileSync(`${main}.map`, "utf8")) as { sources: string[]; sourcesContent?: unknown };
+    expect(map.sources).toContain("../lib/app/aks-workload-identity-stack.ts");
+    expect(map.sourcesContent).toBeUndefined();
+    const stamp = JSON.parse(fs.readFileSync(path.join(ROOT, "dist", ".main.inputs.json"), "utf8")) as { packages: [string, string][] };
+    expect(stamp.packages.length).toBeGreaterThan(100); // the packages are bundled
+    fs.rmSync(`${main}.map`);
+    expect(builtCommand("main")).toBe(main);
+    expect(fs.existsSync(`${main}.map`)).toBe(true);
   });
 });

@@ -1,12 +1,12 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { CDK_CORE } from "../../lib/private/cdk-core";
 import { cleanEnv, runApp, scratchDir, STACK_FILE } from "../app-process";
 
 const ROOT = path.join(__dirname, "..", "..");
 // The installed core's own CLI: cdktf-cli, or cdktn-cli once the project runs on CDK Terrain (help/cdk-terrain.md).
-const CLI = CDK_CORE.name === "cdktf" ? "cdktf" : "cdktn";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CLI = (require("cdktf/package.json") as { name: string }).name === "cdktf" ? "cdktf" : "cdktn";
 
 describe(`npx ${CLI} synth`, () => {
   const dirs: string[] = [];
