@@ -7,13 +7,6 @@ import type { ObjectField } from "./fields";
 
 export type { BooleanField, DeriveContext, Field, IntegerField, ListField, ObjectField, StringField, Variants } from "./fields";
 
-/**
- * The configuration schema: every key, its type, default, rule and documentation. The loader
- * walks it to apply defaults and validate, help/configuration.md is generated from it, and the
- * configuration's TypeScript types are inferred from it (types.ts). It is written `as const` so
- * that its literals (`oneOf` values, `required: true`, defaults) reach those types.
- */
-
 /** Environment variables of the article that override one config path each. */
 export const ENV_OVERRIDES: ReadonlyArray<{ readonly variable: string; readonly path: readonly (string | number)[] }> = [
   { variable: "LOCATION", path: ["location"] },
@@ -97,6 +90,12 @@ const WORKLOAD = {
   },
 } as const satisfies ObjectField;
 
+/**
+ * The configuration schema: every key, its type, default, rule and documentation. The loader
+ * walks it to apply defaults and validate, help/configuration.md is generated from it, and the
+ * configuration's TypeScript types are inferred from it (types.ts). It is written `as const` so
+ * that its literals (`oneOf` values, `required: true`, defaults) reach those types.
+ */
 export const SCHEMA = {
   kind: "object",
   doc: "The whole configuration.",
