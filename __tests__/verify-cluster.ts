@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { V1Container, V1ContainerStatus, V1Pod, V1PodCondition, V1Volume } from "@kubernetes/client-node";
-import { ApiPod, runVerify } from "../lib/verify/run";
+import { runVerify } from "../lib/commands/verify";
+import { ApiPod } from "../lib/verify/run";
 
 /**
  * The verification pod and its log as a cluster shows them, for `npm run verify`'s tests.

@@ -34,7 +34,7 @@ describe("verify diagnoses a crash-looping sample from its log", () => {
   test.concurrent("waits through AADSTS70021 whose issuer, subject and audience are the stack's, then names them at the timeout", async () => {
     // In CrashLoopBackOff the kubelet answers a plain log request with the last run's log.
     const result = await verifyInProcess({ pod: () => realPod({ crashLoop: true, restarts: 3 }), log: () => aadsts70021() });
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(4);
     const shown = `issuer "${ISSUER}", subject "${SUBJECT}", audience "api://AzureADTokenExchange"`;
     expect(lines(result.stdout)).toEqual([
       `  waiting: AADSTS70021 for ${shown}, as the stack's credential has them`,
@@ -63,7 +63,7 @@ describe("verify diagnoses a crash-looping sample from its log", () => {
   test.concurrent("keeps waiting through 403 ForbiddenByRbac until the timeout, then names the role assignment to check", async () => {
     let podReads = 0;
     const result = await verifyInProcess({ pod: () => (podReads++, realPod({ crashLoop: true, restarts: 4 })), log: () => forbiddenByRbac() });
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(4);
     expect(podReads).toBeGreaterThanOrEqual(3); // polled on, not given up
     const secretId = `${VAULT_ID}/secrets/${SECRET}`;
     expect(lines(result.stdout)).toEqual([
@@ -78,7 +78,7 @@ describe("verify diagnoses a crash-looping sample from its log", () => {
       log: () => "",
       previousLog: () => forbiddenByRbac(),
     });
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(4);
     expect(result.logReads.slice(0, 2)).toEqual(["current", "previous"]);
     expect(result.stdout).toContain(`  waiting: 403 ForbiddenByRbac: principal ${PRINCIPAL_ID}`);
   });
@@ -98,7 +98,7 @@ describe("verify diagnoses a crash-looping sample from its log", () => {
 
   test.concurrent("names any other error the sample exits on, with its exit code and restarts, and waits", async () => {
     const result = await verifyInProcess({ pod: () => realPod({ crashLoop: true, restarts: 3 }), log: () => secretNotFound() });
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(4);
     expect(lines(result.stdout)).toEqual([
       `  waiting: the container exited 1 (Error), restarted 3 times: "failed to get secret from keyvault" err= GET https://kv-workload-idabc123.vault.azure.net/secrets/${SECRET}/ RESPONSE 404: 404 Not Found ERROR CODE: SecretNotFound`,
       `TIMEOUT after 1s (container-failing): ${FIXES["container-failing"]}`,
@@ -121,7 +121,7 @@ describe("verify diagnoses from the pod's state", () => {
   test.concurrent("waits while no node can take the pod, then times out with the scheduler's message", async () => {
     const message = "0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
     const result = await verifyInProcess({ pod: () => realPod({ unschedulable: message }), log: () => "" });
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(4);
     expect(lines(result.stdout)).toEqual([`  waiting: ${message}`, `TIMEOUT after 1s (not-scheduled): ${FIXES["not-scheduled"]}`]);
   });
 
@@ -157,7 +157,7 @@ describe("verify diagnoses from the pod's state", () => {
 
   test.concurrent("waits for a container that is still being created", async () => {
     const result = await verifyInProcess({ pod: () => realPod({ creating: true }), log: () => "" });
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(4);
     expect(lines(result.stdout)).toEqual(["  waiting: phase Pending, container ContainerCreating", `TIMEOUT after 1s (starting): ${FIXES.starting}`]);
   });
 });

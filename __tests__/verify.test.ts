@@ -79,14 +79,14 @@ describe("npm run verify", () => {
 
   test.concurrent("times out when the pod does not exist", async () => {
     const result = await verify({ pod: () => undefined, log: () => "" });
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(4);
     expect(result.stdout).toContain("TIMEOUT after 1s (pod-missing)");
   });
 
-  test.concurrent("exits 3 on a usage error, without a stack trace", async () => {
+  test.concurrent("exits 2 on a usage error, one line, without a stack trace", async () => {
     const result = await verify({ pod: () => realPod({ running: true }), log: () => SUCCESS_LOG }, ["--timeout", "soon"]);
-    expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/^verify: --timeout must be a number of seconds, not "soon"\nusage: /);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('verify: --timeout must be a number of seconds, not "soon"; e.g. --timeout 600\n');
   });
 });
 
@@ -114,7 +114,7 @@ describe("verify's polling (in process)", () => {
 
   test.concurrent("judges by the last result in the log: a failure after a success is a failure", async () => {
     const result = await verifyInProcess({ pod: () => realPod({ crashLoop: true, restarts: 1 }), log: () => SUCCESS_LOG + aadsts70021({}, 59) });
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(4);
     expect(result.stdout).toContain("(federation-not-propagated)");
   });
 
@@ -123,7 +123,7 @@ describe("verify's polling (in process)", () => {
       { pod: () => realPod({ crashLoop: true, restarts: 1 }), log: () => aadsts70021({ subject: "system:serviceaccount:default:default" }) },
       { outputs: { service_account_namespace: { value: NAMESPACE }, secret_name: { value: "my-secretabc123" } } },
     );
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(4);
     expect(result.stdout).toContain('  waiting: AADSTS70021 for issuer "https://eastus.oic.prod-aks.azure.com/');
     expect(result.stdout).not.toContain("as the stack's credential has them");
   });
@@ -145,7 +145,7 @@ describe("diagnose and maskSecrets", () => {
   test.concurrent("prints a hostile pod log as escapes on one line: no terminal control, carriage return or bidi override reaches the terminal", async () => {
     const hostile = 'E1128 10:00:00.000000       1 main.go:60] "failed to get secret from keyvault" err="AADSTS70021 \x1b]0;owned\x07\x1b[2J\rPASS: fine \u202egnorw\u202c"\n';
     const result = await verifyInProcess({ pod: () => realPod({ crashLoop: true, restarts: 1 }), log: () => hostile });
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(4);
     // eslint-disable-next-line no-control-regex
     expect(result.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f\u202a-\u202e]/);
     expect(result.stdout).toContain("\\u001b]0;owned\\u0007\\u001b[2J\\rPASS: fine \\u202egnorw\\u202c");

@@ -54,6 +54,8 @@ export interface OptionSpec {
    * value: `--sarif stack.json` is the flag and a path.
    */
   readonly inlineValue?: string;
+  /** Given twice is a mistake (two would mean different things); otherwise the last one counts. */
+  readonly once?: boolean;
   /** One line (wrapped in the help if long). */
   readonly help: string;
 }
@@ -180,7 +182,7 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: Com
       problems.push(`unknown option ${visible(token.inlineValue ? argv[token.index] : token.rawName)}; ${unknownOptionFix(spec, token.rawName)}`);
       continue;
     }
-    if (token.name in values) {
+    if (token.name in values && option.once) {
       problems.push(`${raw} is given twice; give it once`);
       continue;
     }

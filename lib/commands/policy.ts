@@ -33,7 +33,7 @@ It says on stderr which file it read, and when that file was synthesized from an
 than the current one.`,
     options: {
       json: { type: "boolean", help: "print the report as JSON" },
-      sarif: { type: "boolean", inlineValue: "FILE", help: "print SARIF (GitHub code scanning) instead; --sarif=FILE writes it to FILE and prints the report" },
+      sarif: { type: "boolean", inlineValue: "FILE", once: true, help: "print SARIF (GitHub code scanning) instead; --sarif=FILE writes it to FILE and prints the report" },
     },
     positionals: { name: "path", max: 1 },
     exits: [

@@ -1,14 +1,13 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs as parseCommandLine } from "util";
 import { diagnose, ExpectedChain, FIXES, maskSecrets, PodView, Verdict, wantsPreviousLog } from "./diagnose";
 import { officialClient, RequestTimeout, SetupError } from "./kube-client";
 import { maskKnownSecrets, maskSecretText, redactUrls } from "./redact";
 import { visible } from "../private/visible-text";
 
-/** Exit codes: the chain works, it cannot work as deployed, or it did not work in time; 3 is a usage or setup error. */
-export const EXIT = { pass: 0, fail: 1, timeout: 2, setup: 3 } as const;
+/** How verify ended: the chain works, it cannot work as deployed, it did not work in time, or verify could not start or reach the cluster. */
+export type VerifyOutcome = "pass" | "fail" | "timeout" | "setup";
 
 /** Longest any one request to the API server may take, within what is left of --timeout. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -24,33 +23,10 @@ const MAX_OUTPUTS_BYTES = 4 * 1024 * 1024;
 /** The stack's name: the key of its outputs in cdktf's outputs file (written out so verify does not load cdktf). */
 const STACK_NAME = "aks-workload-identity";
 
-export const VERIFY_HELP = `usage: npm run verify -- [options]
-
-After deploy: waits for the verification pod to read its secret from Key Vault through workload
-identity, retrying through the propagation window, and names the cause and fix when it cannot.
-
-options:
-  --timeout SECONDS   give up after this long (600); each request to the API server gets at most
-                      30 s of what is left (and 1 s after it ran out)
-  --interval SECONDS  time between polls (5)
-  --outputs FILE      the stack's outputs: the JSON of terraform output -json, or the file
-                      npx cdktf deploy --outputs-file FILE writes (default: run terraform output -json
-                      in --stack)
-  --stack DIR         the synthesized stack (cdktf.out/stacks/${STACK_NAME})
-  --pod NAME          the verification pod (sample-workload-identity-key-vault)
-  -h, --help          this text
-
-It connects with your kubeconfig (KUBECONFIG, or ~/.kube/config): az aks get-credentials
---resource-group <group> --name <cluster> writes it. The secret's value is masked in everything it
-prints.
-
-exit codes:
-  0  the pod read the secret through workload identity
-  1  it cannot, as deployed: the cause and its fix are printed
-  2  it did not within --timeout: still propagating, or the API server did not answer
-  3  verify could not start or talk to the cluster: bad arguments, no outputs (not deployed), no
-     kubeconfig, API server unreachable or refusing the credentials
-`;
+/** The stack's synthesized directory, where `terraform output -json` runs by default. */
+export const DEFAULT_STACK_DIR = path.join("cdktf.out", "stacks", STACK_NAME);
+/** The verification pod's name. */
+export const DEFAULT_POD = "sample-workload-identity-key-vault";
 
 export interface VerifyIo {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -67,58 +43,17 @@ export interface PodApi {
   readNamespacedPodLog(request: { name: string; namespace: string; container: string; previous?: boolean; tailLines?: number; limitBytes?: number }): Promise<string>;
 }
 
-interface Options {
+export interface VerifyOptions {
+  /** The stack's outputs file (absolute); without it, `terraform output -json` in `stackDir`. */
   readonly outputsFile?: string;
+  /** The synthesized stack's directory (absolute). */
   readonly stackDir: string;
   readonly timeoutSeconds: number;
   readonly intervalSeconds: number;
   readonly podName: string;
 }
 
-const USAGE =
-  "usage: npm run verify -- [--timeout SECONDS (600)] [--interval SECONDS (5)] [--outputs FILE (terraform output -json)] [--stack DIR] [--pod NAME] [--help]";
-
-function parseArgs(argv: readonly string[], cwd: string): Options | "help" | string {
-  let parsed;
-  try {
-    parsed = parseCommandLine({
-      args: [...argv],
-      options: {
-        timeout: { type: "string" },
-        interval: { type: "string" },
-        outputs: { type: "string" },
-        stack: { type: "string" },
-        pod: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    return (error as Error).message.split("\n")[0];
-  }
-  if (parsed.help) return "help";
-  const seconds = (flag: "timeout" | "interval", fallback: number): number | string => {
-    const given = parsed[flag];
-    if (given === undefined) return fallback;
-    const value = Number(given);
-    if (given.trim() === "" || !Number.isFinite(value) || value < 0 || (flag === "interval" && value === 0)) {
-      return `--${flag} must be a ${flag === "interval" ? "positive " : ""}number of seconds, not ${JSON.stringify(given)}`;
-    }
-    return value;
-  };
-  const timeoutSeconds = seconds("timeout", 600);
-  const intervalSeconds = seconds("interval", 5);
-  if (typeof timeoutSeconds === "string") return timeoutSeconds;
-  if (typeof intervalSeconds === "string") return intervalSeconds;
-  return {
-    stackDir: path.resolve(cwd, parsed.stack ?? path.join("cdktf.out", "stacks", STACK_NAME)),
-    outputsFile: parsed.outputs === undefined ? undefined : path.resolve(cwd, parsed.outputs),
-    timeoutSeconds,
-    intervalSeconds,
-    podName: parsed.pod ?? "sample-workload-identity-key-vault",
-  };
-}
+type Options = VerifyOptions;
 
 interface StackOutputs {
   readonly namespace: string;
@@ -315,7 +250,7 @@ function toView(pod: ApiPod): PodView {
  * `npm run verify`: waits for the verification pod to read its secret through workload identity,
  * through the documented propagation window, and explains a failure by its known cause.
  */
-export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<number> {
+export async function verifyDeployment(options: VerifyOptions, io: VerifyIo): Promise<VerifyOutcome> {
   const known = [io.env.TF_VAR_keyvault_secret_value ?? ""];
   // One line each, the secret masked in any form and credentials cut from URLs: pod logs, API
   // messages and kubeconfig entries are the cluster's and the user's text, not ours. Values of
@@ -325,15 +260,6 @@ export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<
   const print = (line: string) => io.stdout.write(`${safe(line)}\n`);
   const advise = (line: string) => io.stdout.write(`${safe(line, false)}\n`);
   const complain = (line: string) => io.stderr.write(`verify: ${safe(line)}\n`);
-  const options = parseArgs(argv, io.cwd);
-  if (options === "help") {
-    io.stdout.write(VERIFY_HELP);
-    return EXIT.pass;
-  }
-  if (typeof options === "string") {
-    io.stderr.write(`verify: ${safe(options)}\n${USAGE}\n`);
-    return EXIT.setup;
-  }
   // --timeout is the wait for the pod, from the first poll; reading the outputs and loading the
   // client (a second of CPU) come before it, terraform bounded on its own.
   let deadline = Infinity;
@@ -348,7 +274,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<
     server = client.server;
   } catch (error) {
     complain(error instanceof SetupError ? error.message : (error as Error).message.split("\n")[0]);
-    return EXIT.setup;
+    return "setup";
   }
   print(`verify: pod ${outputs.namespace}/${options.podName}, secret ${outputs.secretName}, waiting up to ${options.timeoutSeconds}s`);
   const apiServer = server === undefined ? "the Kubernetes API server" : `the Kubernetes API server ${server}`;
@@ -374,7 +300,7 @@ export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<
         // A server that accepts and never answers: keep polling while there is time.
         if (Date.now() >= deadline) {
           print(`TIMEOUT after ${options.timeoutSeconds}s: ${apiServer} did not answer (${error.message}). Check that it is reachable and that your kubeconfig is for this cluster: ${outputs.getCredentials}`);
-          return EXIT.timeout;
+          return "timeout";
         }
         if (!unanswered) print(`  waiting: ${apiServer} did not answer (${error.message})`);
         unanswered = true;
@@ -382,21 +308,21 @@ export async function runVerify(argv: readonly string[], io: VerifyIo): Promise<
         continue;
       }
       complain(apiFailure(error, apiServer, outputs.getCredentials));
-      return EXIT.setup;
+      return "setup";
     }
     if (verdict.kind !== last?.kind || verdict.detail !== last.detail) print(`  ${verdict.kind === "wait" ? "waiting" : verdict.kind}: ${verdict.detail}`);
     last = verdict;
     if (verdict.kind === "pass") {
       print("PASS: the pod read the secret from Key Vault with its workload identity.");
-      return EXIT.pass;
+      return "pass";
     }
     if (verdict.kind === "fail") {
       advise(`FAIL (${verdict.cause}): ${verdict.fix ?? FIXES[verdict.cause]}`);
-      return EXIT.fail;
+      return "fail";
     }
     if (Date.now() >= deadline) {
       advise(`TIMEOUT after ${options.timeoutSeconds}s (${verdict.cause}): ${verdict.fix ?? FIXES[verdict.cause]}`);
-      return EXIT.timeout;
+      return "timeout";
     }
     await pause();
   }
