@@ -1,7 +1,6 @@
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Id } from "@cdktf/provider-random/lib/id";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
@@ -9,7 +8,6 @@ import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import {
   AzurermBackend,
   CloudBackend,
-  ITerraformDependable,
   LocalBackend,
   NamedCloudWorkspace,
   TerraformOutput,
@@ -19,9 +17,9 @@ import {
 } from "cdktf";
 import { Construct } from "constructs";
 import { AksOidcCluster } from "../aks-oidc-cluster";
-import { AppConfig, BackendConfig, WorkloadConfig } from "../config/types";
-import { BoundServiceAccount, FederatedIdentity } from "../federated-identity";
-import { ICluster, IDeployingPrincipal, IOidcIssuer, IResourceGroupRef } from "../interfaces";
+import { AppConfig, BackendConfig } from "../config/types";
+import { FederatedIdentity } from "../federated-identity";
+import { ICluster, IDeployingPrincipal, IResourceGroupRef } from "../interfaces";
 import { LEGACY_PATHS, LegacyMoves, legacySecretKey } from "../private/legacy-addresses";
 import "../private/util-is-array";
 import { presenceTest } from "../private/apply-guard";
@@ -31,6 +29,7 @@ import { applyPolicy } from "../policy/apply";
 import { PgBackendFromEnvironment } from "../private/pg-backend-from-environment";
 import { propagationWait } from "../private/propagation-wait";
 import { RbacKeyVault, RbacKeyVaultProps } from "../rbac-key-vault";
+import { Workloads } from "../workloads";
 import { AzureResourceGroup } from "../resource-group";
 import { VerificationPod } from "../verification-pod";
 
@@ -76,18 +75,9 @@ function secretFromVariable(
   };
 }
 
-/** Namespaces every cluster has; they are never created. */
-const BUILT_IN_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
-
 export interface AksWorkloadIdentityStackProps {
   /** Validated configuration, from `loadConfig`. */
   readonly config: AppConfig;
-}
-
-/** A workload as deployed: its identity, its service account binding, and what grants it access. */
-interface DeployedWorkload {
-  readonly identity: FederatedIdentity;
-  readonly binding: BoundServiceAccount;
 }
 
 /** The oldest Terraform that applies this stack: write-only arguments and ephemeral variables. */
@@ -204,17 +194,39 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     config.keyVault.additionalSecrets.forEach((secret) =>
       moves.record(this.keyVault.node.findChild(`Secret-${key(secret)}`) as TerraformResource, LEGACY_PATHS.secret(legacySecretKey(secret, config.suffix))),
     );
-    const namespaces = this.buildNamespaces(config.workloads, name, key, kubernetesReady, moves);
-    const { workloads, grants } = this.buildWorkloads(config, cluster, resourceGroup, namespaces, name, key, kubernetesReady, moves);
-    this.identities = [...new Set(workloads.map((w) => w.identity))];
+    // Its scopes are made in the stack itself, where this stack made them before Workloads existed.
+    const deployed = new Workloads(this, "Workloads", {
+      cluster,
+      resourceGroup,
+      keyVault: this.keyVault,
+      kubernetesDependsOn: kubernetesReady,
+      resourcesIn: this,
+      workloads: config.workloads.map((workload) => ({
+        identityName: name(workload.identity),
+        identityKey: key(workload.identity),
+        namespace: name(workload.namespace),
+        namespaceKey: key(workload.namespace),
+        namespaceExists: workload.namespaceExists,
+        serviceAccountName: name(workload.serviceAccount),
+        serviceAccountKey: key(workload.serviceAccount),
+        federatedCredentialName: name(workload.federatedCredential),
+        federatedCredentialKey: key(workload.federatedCredential),
+        tenantId: workload.tenantId,
+        tokenExpirationSeconds: workload.tokenExpiration,
+        secrets: workload.secrets?.map(key),
+      })),
+    });
+    this.recordLegacyWorkloadMoves(config, deployed, key, moves);
+    const workloads = deployed.workloads;
+    this.identities = deployed.identities;
 
     const verified = workloads[0];
     if (config.verificationPod.enabled) {
       new VerificationPod(this, "VerificationPod", {
-        identity: verified.binding,
+        identity: verified.serviceAccount,
         secret: this.keyVault,
         image: config.verificationPod.image,
-        dependsOn: [...(grants.get(verified.identity) ?? []), ...kubernetesReady],
+        dependsOn: [...deployed.grantsOf(verified.identity), ...kubernetesReady],
         // Its token exchange needs the credential (seconds) and its secret read the role (longer).
         propagationWaitSeconds: Math.max(waits.roleAssignmentSeconds, waits.federatedCredentialSeconds),
       });
@@ -227,17 +239,17 @@ export class AksWorkloadIdentityStack extends TerraformStack {
       identity_client_id: [verified.identity.clientId, "Client id of the first workload's managed identity"],
       key_vault_url: [this.keyVault.vaultUri, "Key vault URI (KEYVAULT_URL)"],
       secret_name: [this.keyVault.secretName, "Secret the verification pod reads (KEYVAULT_SECRET_NAME)"],
-      service_account_namespace: [verified.binding.serviceAccountNamespace, "Namespace of the first workload's service account"],
-      service_account_name: [verified.binding.serviceAccountName, "Name of the first workload's service account"],
+      service_account_namespace: [verified.serviceAccount.serviceAccountNamespace, "Namespace of the first workload's service account"],
+      service_account_name: [verified.serviceAccount.serviceAccountName, "Name of the first workload's service account"],
     };
     for (const [outputId, [value, description]] of Object.entries(outputs)) {
       new TerraformOutput(this, outputId, { value, description });
     }
     new TerraformOutput(this, "workloads", {
       description: "Every workload: namespace, service account, identity name and client id",
-      value: workloads.map(({ identity, binding }) => ({
-        namespace: binding.serviceAccountNamespace,
-        service_account: binding.serviceAccountName,
+      value: workloads.map(({ identity, serviceAccount }) => ({
+        namespace: serviceAccount.serviceAccountNamespace,
+        service_account: serviceAccount.serviceAccountName,
         identity_name: identity.identityName,
         client_id: identity.clientId,
       })),
@@ -304,107 +316,42 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     });
   }
 
-  /** One namespace resource for each namespace the workloads use that is neither built in nor said to exist. */
-  private buildNamespaces(
-    workloads: readonly WorkloadConfig[],
-    name: (template: string) => string,
-    key: (template: string) => string,
-    ready: ITerraformDependable[],
-    moves: LegacyMoves,
-  ): Map<string, string> {
-    const namespaces = new Map<string, string>();
-    // A scope of their own: a single-component construct id gets no hash, so ids that differ only in
-    // characters a logical id drops ("team-{suffix}", "team-suffix") would share an address.
-    const scope = new Construct(this, "Namespaces");
-    for (const workload of workloads) {
-      const namespaceKey = key(workload.namespace);
-      if (namespaces.has(namespaceKey)) continue;
-      if (workload.namespaceExists || BUILT_IN_NAMESPACES.has(workload.namespace)) {
-        namespaces.set(namespaceKey, name(workload.namespace));
-      } else {
-        const namespace = new NamespaceV1(scope, namespaceKey, { metadata: { name: name(workload.namespace) }, dependsOn: ready.length ? ready : undefined });
-        moves.record(namespace, LEGACY_PATHS.namespace(workload.namespace));
-        // Referencing the resource orders service accounts after their namespace.
-        namespaces.set(namespaceKey, namespace.metadata.name);
-      }
-    }
-    return namespaces;
-  }
-
   /**
-   * One identity per distinct identity name; one service account and credential per workload; grants
-   * per identity. Service accounts live outside their identity, so that renaming an identity updates
-   * its accounts in place; credentials live inside it, keyed by name, since they belong to it.
+   * Moves from the addresses release b0cba75 and earlier gave the workloads' resources, recorded in
+   * the order that release created them: namespaces; each workload's identity (the first time it is
+   * named, by that spelling), service account and credential; then each identity's grants.
    */
-  private buildWorkloads(
-    config: AppConfig,
-    cluster: IOidcIssuer,
-    resourceGroup: IResourceGroupRef,
-    namespaces: ReadonlyMap<string, string>,
-    name: (template: string) => string,
-    key: (template: string) => string,
-    kubernetesReady: ITerraformDependable[],
-    moves: LegacyMoves,
-  ): { workloads: DeployedWorkload[]; grants: Map<FederatedIdentity, RoleAssignment[]> } {
-    const identityScope = new Construct(this, "Identities");
-    const serviceAccountScope = new Construct(this, "ServiceAccounts");
-    const identities = new Map<string, { identity: FederatedIdentity; template: string }>();
-    // undefined: the whole vault; otherwise the secrets granted one by one, by key (to the first spelling).
-    const access = new Map<FederatedIdentity, Map<string, string> | undefined>();
-    const workloads = config.workloads.map((workload): DeployedWorkload => {
-      const identityKey = key(workload.identity);
-      let entry = identities.get(identityKey);
-      if (!entry) {
-        const identity = new FederatedIdentity(identityScope, identityKey, {
-          cluster,
-          resourceGroup,
-          identityName: name(workload.identity),
-          kubernetesDependsOn: kubernetesReady,
-        });
-        moves.record(identity.node.findChild("Identity") as TerraformResource, LEGACY_PATHS.identity(workload.identity));
-        entry = { identity, template: workload.identity };
-        identities.set(identityKey, entry);
-        access.set(identity, new Map());
-      }
-      const { identity, template } = entry;
-      const credentialKey = key(workload.federatedCredential);
-      // Namespace and account names have no '_', so the id is unambiguous.
-      const accountId = `${key(workload.namespace)}_${key(workload.serviceAccount)}`;
-      const binding = identity.bind({
-        id: credentialKey,
-        serviceAccountScope: { scope: serviceAccountScope, id: accountId },
-        name: name(workload.serviceAccount),
-        namespace: namespaces.get(key(workload.namespace)),
-        federatedCredentialName: name(workload.federatedCredential),
-        tenantId: workload.tenantId,
-        tokenExpirationSeconds: workload.tokenExpiration,
-      });
-      moves.record(serviceAccountScope.node.findChild(accountId) as TerraformResource, LEGACY_PATHS.serviceAccount(template, workload.namespace, workload.serviceAccount));
-      moves.record(identity.node.findChild(`Credential-${credentialKey}`) as TerraformResource, LEGACY_PATHS.credential(template, workload.namespace, workload.serviceAccount));
-      const granted = access.get(identity);
-      if (workload.secrets === undefined) access.set(identity, undefined);
-      else for (const secret of workload.secrets) if (granted && !granted.has(key(secret))) granted.set(key(secret), secret);
-      return { identity, binding };
-    });
-
-    const grants = new Map<FederatedIdentity, RoleAssignment[]>();
-    for (const { identity, template } of identities.values()) {
-      const secrets = access.get(identity);
-      if (secrets === undefined) {
-        const grant = this.keyVault.grantSecretsRead(identity);
-        moves.record(grant, LEGACY_PATHS.vaultGrant(template));
-        grants.set(identity, [grant]);
-      } else {
-        grants.set(
-          identity,
-          [...secrets].map(([secretKey, secret]) => {
-            const grant = this.keyVault.grantSecretRead(identity, secretKey);
-            moves.record(grant, LEGACY_PATHS.secretGrant(template, legacySecretKey(secret, config.suffix)));
-            return grant;
-          }),
-        );
-      }
+  private recordLegacyWorkloadMoves(config: AppConfig, deployed: Workloads, key: (template: string) => string, moves: LegacyMoves): void {
+    const namespaces = this.node.findChild("Namespaces");
+    const serviceAccounts = this.node.findChild("ServiceAccounts");
+    const seenNamespaces = new Set<string>();
+    for (const workload of config.workloads) {
+      const namespaceKey = key(workload.namespace);
+      if (seenNamespaces.has(namespaceKey)) continue;
+      seenNamespaces.add(namespaceKey);
+      const created = namespaces.node.tryFindChild(namespaceKey);
+      if (created) moves.record(created as TerraformResource, LEGACY_PATHS.namespace(workload.namespace));
     }
-    return { workloads, grants };
+    const templates = new Map<FederatedIdentity, string>();
+    config.workloads.forEach((workload, i) => {
+      const { identity } = deployed.workloads[i];
+      if (!templates.has(identity)) {
+        templates.set(identity, workload.identity);
+        moves.record(identity.node.findChild("Identity") as TerraformResource, LEGACY_PATHS.identity(workload.identity));
+      }
+      const template = templates.get(identity)!;
+      const account = serviceAccounts.node.findChild(`${key(workload.namespace)}_${key(workload.serviceAccount)}`) as TerraformResource;
+      moves.record(account, LEGACY_PATHS.serviceAccount(template, workload.namespace, workload.serviceAccount));
+      moves.record(identity.node.findChild(`Credential-${key(workload.federatedCredential)}`) as TerraformResource, LEGACY_PATHS.credential(template, workload.namespace, workload.serviceAccount));
+    });
+    // A secret's legacy key depends only on its stable key, so any spelling of it names the same.
+    const secretTemplates = new Map(config.workloads.flatMap((workload) => workload.secrets ?? []).map((secret) => [key(secret), secret] as const));
+    for (const identity of deployed.identities) {
+      const template = templates.get(identity)!;
+      const grants = deployed.grantsOf(identity);
+      const secrets = deployed.secretsReadableBy(identity);
+      if (secrets === undefined) moves.record(grants[0], LEGACY_PATHS.vaultGrant(template));
+      else secrets.forEach((secretKey, i) => moves.record(grants[i], LEGACY_PATHS.secretGrant(template, legacySecretKey(secretTemplates.get(secretKey)!, config.suffix))));
+    }
   }
 }
