@@ -1,7 +1,7 @@
 import { ConfigError, formatProblem } from "../lib/config/errors";
 import type { Infer, ObjectField } from "../lib/config/fields";
 import { resolveConfig } from "../lib/config/load";
-import { SCHEMA } from "../lib/config/schema";
+import { ENV_OVERRIDES, SCHEMA } from "../lib/config/schema";
 import type { AppConfig, BackendConfig, ClusterConfig, KeyVaultSku, WorkloadConfig } from "../lib/config/types";
 
 /*
@@ -40,6 +40,14 @@ function storage(backend: BackendConfig): string | undefined {
   void backend.azurerm;
   return backend.type === "azurerm" ? backend.azurerm.storageAccountName : undefined;
 }
+
+// An environment variable overrides a string key of the schema, nothing else.
+type EnvPath = (typeof ENV_OVERRIDES)[number]["path"];
+export const envPath: EnvPath = ["workloads", 0, "identity"];
+// @ts-expect-error nodeCount is an integer
+export const integerPath: EnvPath = ["cluster", "nodeCount"];
+// @ts-expect-error no such key
+export const unknownPath: EnvPath = ["cluster", "nmae"];
 
 // A schema change changes the type: drop "premium" from the SKUs and the default of nodeCount.
 export const CHANGED = {

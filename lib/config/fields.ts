@@ -148,6 +148,15 @@ type Section<Fs, V extends string, S> = V extends keyof S & keyof Fs
     : { readonly [K in V]?: Infer<Fs[K]> }
   : unknown;
 
+/** The path of every string key of a schema, as a tuple: `["workloads", 0, "namespace"]`. */
+export type StringPath<F> = F extends { readonly kind: "string" }
+  ? readonly []
+  : F extends { readonly kind: "object"; readonly fields: infer Fs }
+    ? { [K in keyof Fs & string]: readonly [K, ...StringPath<Fs[K]>] }[keyof Fs & string]
+    : F extends { readonly kind: "list"; readonly item: infer I }
+      ? readonly [number, ...StringPath<I>]
+      : never;
+
 /**
  * What cross-field checks see: the resolved shape, except that any value may be missing, because
  * a value that broke its own rule was reported and left out.

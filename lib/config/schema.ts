@@ -3,12 +3,12 @@ import { RANDOM_SUFFIX_LENGTH } from "../private/name-template";
 import { DEFAULT_VERIFICATION_IMAGE } from "../defaults";
 import { ARTICLE_SUPPRESSIONS } from "../policy/article-exceptions";
 import { RULES as POLICY_RULES } from "../policy/rules";
-import type { ObjectField } from "./fields";
+import type { ObjectField, StringPath } from "./fields";
 
 export type { BooleanField, DeriveContext, Field, IntegerField, ListField, ObjectField, StringField, Variants } from "./fields";
 
-/** Environment variables of the article that override one config path each. */
-export const ENV_OVERRIDES: ReadonlyArray<{ readonly variable: string; readonly path: readonly (string | number)[] }> = [
+/** Environment variables of the article that override one config path each: a string key of the schema. */
+export const ENV_OVERRIDES: ReadonlyArray<{ readonly variable: string; readonly path: StringPath<typeof SCHEMA> }> = [
   { variable: "LOCATION", path: ["location"] },
   { variable: "RANDOM_ID", path: ["suffix"] },
   { variable: "RESOURCE_GROUP", path: ["resourceGroup", "name"] },
