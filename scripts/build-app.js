@@ -38,6 +38,7 @@ const ENTRIES = {
   verify: "scripts/verify.ts",
   policy: "scripts/policy.ts",
   deploy: "scripts/deploy.ts",
+  docs: "scripts/docs.ts",
 };
 const BUNDLED = new Set(["main"]);
 

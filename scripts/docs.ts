@@ -1,6 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
-import { renderConfigReference } from "../lib/config/reference";
+import { runMain } from "../lib/commands/cli";
+import { docsCommand } from "../lib/commands/docs";
 
-// Run from the repository root (npm run docs); __dirname is meaningless when piped through esbuild.
-fs.writeFileSync(path.join(process.cwd(), "help", "configuration.md"), renderConfigReference());
+// npm run docs runs it from the repository root, where help/ is.
+runMain(docsCommand);
