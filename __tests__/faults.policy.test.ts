@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { stackShapeProblem } from "../lib/app/stack-file";
+import { stackShapeProblem } from "../lib/terraform-json/stack-file";
 import { configurationFingerprint, recordedFingerprint } from "../lib/config/fingerprint";
 import { loadConfig } from "../lib/config/load";
 import { runPolicyReport } from "../lib/commands/policy";

@@ -63,6 +63,17 @@ describe("AKS rules", () => {
   test("CKV_AZURE_141 is unknown when the value is known only when Terraform runs", () =>
     expectUnknown("CKV_AZURE_141", doc(CLUSTER, { local_account_disabled: "${var.disable}" }), 'local_account_disabled is "${var.disable}"'));
 
+  // Before lib/terraform-json, any "${" made a value an expression (unknown), the escape "$${" too, and a %{…} directive did not (a failure).
+  test("CKV_AZURE_141 fails for the literal text $${…}, and is unknown for a %{…} directive", () => {
+    expectFail(
+      "CKV_AZURE_141",
+      doc(CLUSTER, { local_account_disabled: "$${var.disable}" }),
+      "CKV_AZURE_141 stack/Main: AKS local accounts must be disabled — set local_account_disabled = true with Entra ID and Azure RBAC (in this app: cluster.localAccountsDisabled: true)",
+      'local_account_disabled is "$${var.disable}"',
+    );
+    expectUnknown("CKV_AZURE_141", doc(CLUSTER, { local_account_disabled: "%{ if var.disable }true%{ else }false%{ endif }" }), 'local_account_disabled is "%{ if var.disable }true%{ else }false%{ endif }"');
+  });
+
   test("CKV_AZURE_6 passes with authorized IP ranges, as an object or a list of blocks", () => {
     expectPass("CKV_AZURE_6", doc(CLUSTER, { api_server_access_profile: { authorized_ip_ranges: ["203.0.113.0/24"] } }));
     expectPass("CKV_AZURE_6", doc(CLUSTER, { api_server_access_profile: [{ authorized_ip_ranges: ["203.0.113.0/24"] }] }));
@@ -287,6 +298,14 @@ describe("workload identity rules", () => {
     }
   });
 
+  // The regex parser policy had before lib/terraform-json read neither an instance key nor spaces inside ${…}, so these failed.
+  test("AKSWI_003 passes for an issuer from one instance of a counted cluster, or written with spaces", () => {
+    expectPass("AKSWI_003", doc(CREDENTIAL, { issuer: "${azurerm_kubernetes_cluster.Cluster[0].oidc_issuer_url}" }, withCluster));
+    expectPass("AKSWI_003", doc(CREDENTIAL, { issuer: "${ azurerm_kubernetes_cluster.Cluster.oidc_issuer_url }" }, withCluster));
+  });
+  test("AKSWI_003 fails for Terraform's escape of a literal ${, which references nothing", () =>
+    expectFail("AKSWI_003", doc(CREDENTIAL, { issuer: "$${azurerm_kubernetes_cluster.Cluster.oidc_issuer_url}" }, withCluster), issuerFix, 'issuer is the literal "$${azurerm_kubernetes_cluster.Cluster.oidc_issuer_url}"'));
+
   const workload = "${azurerm_user_assigned_identity.Workload.principal_id}";
   test("AKSWI_004 passes for a workload identity with a reader role, and for principals that are not workload identities", () => {
     expectPass("AKSWI_004", doc(ROLE, { principal_id: workload, role_definition_name: "Key Vault Secrets User", scope: "${azurerm_key_vault.Vault.id}" }));
@@ -294,6 +313,12 @@ describe("workload identity rules", () => {
   });
   const privilegedFix =
     'AKSWI_004 stack/Main: A workload identity must not be Owner, Contributor, User Access Administrator or RBAC Administrator — grant the narrowest data-plane role the workload needs (e.g. "Key Vault Secrets User") on the resource it uses';
+  // The old parser missed `[0]` and `["team-a"]`, so an identity made with count or for_each was not seen as a workload identity and these passed.
+  test("AKSWI_004 fails for an instance of a counted or for_each workload identity made Owner", () => {
+    for (const principal of ["${azurerm_user_assigned_identity.Workload[0].principal_id}", '${azurerm_user_assigned_identity.Workload["team-a"].principal_id}']) {
+      expectFail("AKSWI_004", doc(ROLE, { principal_id: principal, role_definition_name: "Owner", scope: "${azurerm_resource_group.Rg.id}" }), privilegedFix, 'role_definition_name is "Owner"');
+    }
+  });
   test("AKSWI_004 fails when a workload identity is made Contributor, by name or definition id", () => {
     expectFail("AKSWI_004", doc(ROLE, { principal_id: workload, role_definition_name: "Contributor", scope: "${azurerm_resource_group.Rg.id}" }), privilegedFix, 'role_definition_name is "Contributor"');
     const ownerId = "/subscriptions/0000/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635";

@@ -153,8 +153,8 @@ export function replaceInterpolations(template: string, replace: (expression: st
 /**
  * Every reference in `value`: in each string (a template) of it, through lists and objects, in
  * order of first mention; references in function arguments, conditionals, indexes and string literals
- * inside expressions included. Function names, attributes of a call's result and `for` expressions'
- * own names are not references, though a `for` variable (`x.id` in `[for x in …: x.id]`) reads as one.
+ * inside expressions included. Function names, attributes of a call's result and the names a `for`
+ * expression binds (`s` in `[for s in list : s.id]`) are not references.
  */
 export function referencesIn(value: unknown): Reference[] {
   const references: Reference[] = [];
@@ -223,7 +223,7 @@ function identifierAt(text: string, at: number): string | undefined {
  * expression, where `\` escapes) to its closing `"`. Records its interpolations and the traversals in
  * them. Returns where it ends, after the closing quote; -1 when a quote or a brace is never closed.
  */
-function scanTemplate(text: string, at: number, quoted: boolean, traversals: Found[], found: Interpolation[]): number {
+function scanTemplate(text: string, at: number, quoted: boolean, traversals: Found[], found: Interpolation[], bound: ReadonlySet<string> = new Set()): number {
   let i = at;
   while (i < text.length) {
     const c = text[i];
@@ -238,7 +238,7 @@ function scanTemplate(text: string, at: number, quoted: boolean, traversals: Fou
     }
     if ((c === "$" || c === "%") && text[i + 1] === "{") {
       const inner: Found[] = [];
-      const end = scanExpression(text, i + 2, inner);
+      const end = scanExpression(text, i + 2, inner, bound);
       if (end < 0) return quoted ? -1 : text.length;
       traversals.push(...inner);
       found.push({ start: i, end, expression: text.slice(i + 2, end - 1), directive: c === "%" });
@@ -254,7 +254,9 @@ function scanTemplate(text: string, at: number, quoted: boolean, traversals: Fou
  * Reads an expression from `at` up to the `}` that closes it, recording its traversals. Returns
  * where it ends, after that `}`; -1 when it is never closed.
  */
-function scanExpression(text: string, at: number, traversals: Found[]): number {
+function scanExpression(text: string, at: number, traversals: Found[], outer: ReadonlySet<string> = new Set()): number {
+  /** Names a `for` expression binds (`s` in `[for s in list : s.id]`): not references, anywhere later in this expression. */
+  const bound = new Set(outer);
   let depth = 0;
   /** The last character that was not space: after a `.`, a name is an attribute, not the start of a reference. */
   let last = "";
@@ -266,7 +268,7 @@ function scanExpression(text: string, at: number, traversals: Found[]): number {
       continue;
     }
     if (c === '"') {
-      i = scanTemplate(text, i + 1, true, traversals, []);
+      i = scanTemplate(text, i + 1, true, traversals, [], bound);
       if (i < 0) return -1;
       last = c;
       continue;
@@ -293,7 +295,7 @@ function scanExpression(text: string, at: number, traversals: Found[]): number {
       continue;
     }
     if (IDENTIFIER_START.test(c)) {
-      const end = last === "." ? i + identifierAt(text, i)!.length : traversal(text, i, traversals);
+      const end = last === "." ? i + identifierAt(text, i)!.length : traversal(text, i, traversals, bound);
       last = "a";
       i = end;
       continue;
@@ -310,9 +312,16 @@ function scanExpression(text: string, at: number, traversals: Found[]): number {
  * An index that is not a literal ends it: `x.y[count.index]` is read as `x.y`, then `count.index`.
  * Returns where it ends.
  */
-function traversal(text: string, at: number, traversals: Found[]): number {
+function traversal(text: string, at: number, traversals: Found[], bound: Set<string>): number {
   const head = identifierAt(text, at)!;
   let i = at + head.length;
+  if (head === "for") {
+    const names = /^\s+([\p{ID_Start}_][\p{ID_Continue}-]*)(?:\s*,\s*([\p{ID_Start}_][\p{ID_Continue}-]*))?\s+in\b/u.exec(text.slice(i));
+    if (names) {
+      names.slice(1).forEach((name) => name !== undefined && bound.add(name));
+      return i + names[0].length;
+    }
+  }
   if (text.startsWith("::", i)) {
     while (text.startsWith("::", i) && identifierAt(text, i + 2)) i += 2 + identifierAt(text, i + 2)!.length;
     return i;
@@ -322,7 +331,7 @@ function traversal(text: string, at: number, traversals: Found[]): number {
   for (;;) {
     if (text[i] === ".") {
       const name = identifierAt(text, i + 1);
-      const legacy = /^[0-9]+(?![0-9.eE])/.exec(text.slice(i + 1));
+      const legacy = /^[0-9]+/.exec(text.slice(i + 1));
       if (name) {
         steps.push(name);
         i += 1 + name.length;
@@ -338,7 +347,7 @@ function traversal(text: string, at: number, traversals: Found[]): number {
     } else break;
     end = i;
   }
-  if (steps.length === 1 && /^\s*\(/.test(text.slice(end))) return end;
+  if ((steps.length === 1 && /^\s*\(/.test(text.slice(end))) || bound.has(head)) return end;
   traversals.push({ start: at, end, steps });
   return end;
 }
