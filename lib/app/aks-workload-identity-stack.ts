@@ -17,13 +17,13 @@ import {
 } from "cdktf";
 import { Construct } from "constructs";
 import { AksOidcCluster } from "../aks-oidc-cluster";
+import { expandTemplates } from "../config/templates";
 import { AppConfig, BackendConfig } from "../config/types";
 import { FederatedIdentity } from "../federated-identity";
 import { ICluster, IDeployingPrincipal, IResourceGroupRef } from "../interfaces";
 import { LEGACY_PATHS, LegacyMoves, legacySecretKey } from "../private/legacy-addresses";
 import "../private/util-is-array";
 import { presenceTest } from "../private/apply-guard";
-import { renderName } from "../private/name-template";
 import { stableKey } from "../private/stable-key";
 import { applyPolicy } from "../policy/apply";
 import { PgBackendFromEnvironment } from "../private/pg-backend-from-environment";
@@ -113,17 +113,18 @@ export class AksWorkloadIdentityStack extends TerraformStack {
 
     // The article's RANDOM_ID; a random_id keeps it stable in state across plans.
     const suffix = config.suffix ?? new Id(this, "Suffix", { byteLength: 3 }).hex;
-    const name = (template: string) => renderName(template, suffix);
+    // Names as Azure and Kubernetes see them: every key the schema marks as a template, expanded.
+    const names = expandTemplates(config, suffix);
     // Construct ids come from stable keys (lib/private/stable-key.ts): a spelling that names the same
     // object keeps its address. Resources of release b0cba75 and earlier move from their old addresses.
     const key = (template: string) => stableKey(template, config.suffix);
     const moves = new LegacyMoves(this, "LegacyMoves");
 
     const resourceGroup = config.resourceGroup.existing
-      ? AzureResourceGroup.fromExisting(this, "ResourceGroup", { name: name(config.resourceGroup.name) })
-      : AzureResourceGroup.create(this, "ResourceGroup", { name: name(config.resourceGroup.name), location: config.location });
+      ? AzureResourceGroup.fromExisting(this, "ResourceGroup", { name: names.resourceGroup.name })
+      : AzureResourceGroup.create(this, "ResourceGroup", { name: names.resourceGroup.name, location: config.location });
 
-    const cluster = this.buildCluster(config, resourceGroup, name);
+    const cluster = this.buildCluster(names, resourceGroup);
     this.cluster = cluster;
     const connection = cluster.kubernetesConnection;
     new KubernetesProvider(this, "kubernetes", {
@@ -166,10 +167,10 @@ export class AksWorkloadIdentityStack extends TerraformStack {
       condition: `\${var.${additionalValues.friendlyUniqueId} == null ? true : alltrue([for name, value in var.${additionalValues.friendlyUniqueId} : value != null])}`,
       errorMessage: `TF_VAR_${additionalValues.friendlyUniqueId} gives a secret the value null: give each secret a value, or leave its name out of the map.`,
     });
-    const vaultGroup = config.keyVault.resourceGroup;
+    const vaultGroup = names.keyVault.resourceGroup;
     const vaultProps: RbacKeyVaultProps = {
-      name: name(config.keyVault.name),
-      resourceGroup: vaultGroup === undefined ? resourceGroup : { name: name(vaultGroup), location: config.location },
+      name: names.keyVault.name,
+      resourceGroup: vaultGroup === undefined ? resourceGroup : { name: vaultGroup, location: config.location },
       assignDeployerOfficer: config.keyVault.assignOfficerRole,
       deployer,
       sku: config.keyVault.sku,
@@ -177,15 +178,15 @@ export class AksWorkloadIdentityStack extends TerraformStack {
       secrets: [
         {
           key: key(config.keyVault.secretName),
-          name: name(config.keyVault.secretName),
+          name: names.keyVault.secretName,
           version: config.keyVault.secretVersion,
-          ...secretFromVariable(secretValue.friendlyUniqueId, undefined, name(config.keyVault.secretName)),
+          ...secretFromVariable(secretValue.friendlyUniqueId, undefined, names.keyVault.secretName),
         },
-        ...config.keyVault.additionalSecrets.map((secret) => ({
+        ...config.keyVault.additionalSecrets.map((secret, i) => ({
           key: key(secret),
-          name: name(secret),
+          name: names.keyVault.additionalSecrets[i],
           version: config.keyVault.secretVersion,
-          ...secretFromVariable(additionalValues!.friendlyUniqueId, secret, name(secret)),
+          ...secretFromVariable(additionalValues!.friendlyUniqueId, secret, names.keyVault.additionalSecrets[i]),
         })),
       ],
     };
@@ -201,15 +202,15 @@ export class AksWorkloadIdentityStack extends TerraformStack {
       keyVault: this.keyVault,
       kubernetesDependsOn: kubernetesReady,
       resourcesIn: this,
-      workloads: config.workloads.map((workload) => ({
-        identityName: name(workload.identity),
+      workloads: config.workloads.map((workload, i) => ({
+        identityName: names.workloads[i].identity,
         identityKey: key(workload.identity),
-        namespace: name(workload.namespace),
+        namespace: names.workloads[i].namespace,
         namespaceKey: key(workload.namespace),
         namespaceExists: workload.namespaceExists,
-        serviceAccountName: name(workload.serviceAccount),
+        serviceAccountName: names.workloads[i].serviceAccount,
         serviceAccountKey: key(workload.serviceAccount),
-        federatedCredentialName: name(workload.federatedCredential),
+        federatedCredentialName: names.workloads[i].federatedCredential,
         federatedCredentialKey: key(workload.federatedCredential),
         tenantId: workload.tenantId,
         tokenExpirationSeconds: workload.tokenExpiration,
@@ -289,22 +290,23 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     }
   }
 
-  private buildCluster(config: AppConfig, resourceGroup: IResourceGroupRef, name: (template: string) => string): ICluster {
+  /** @param config the configuration with its names expanded (expandTemplates) */
+  private buildCluster(config: AppConfig, resourceGroup: IResourceGroupRef): ICluster {
     const { cluster } = config;
-    const group = cluster.resourceGroup === undefined ? resourceGroup : { name: name(cluster.resourceGroup), location: config.location };
+    const group = cluster.resourceGroup === undefined ? resourceGroup : { name: cluster.resourceGroup, location: config.location };
     if (cluster.existing) {
       // The literal name, not the group's attribute, so the plan's error message can name it.
-      const groupName = name(cluster.resourceGroup ?? config.resourceGroup.name);
+      const groupName = cluster.resourceGroup ?? config.resourceGroup.name;
       return AksOidcCluster.fromExisting(this, "Cluster", {
-        name: name(cluster.name),
+        name: cluster.name,
         resourceGroupName: groupName,
         localAccountsDisabled: cluster.localAccountsDisabled,
       });
     }
     return new AksOidcCluster(this, "Cluster", {
-      name: name(cluster.name),
+      name: cluster.name,
       resourceGroup: group,
-      dnsPrefix: name(cluster.dnsPrefix),
+      dnsPrefix: cluster.dnsPrefix,
       nodePoolName: cluster.nodePoolName,
       nodeCount: cluster.nodeCount,
       nodeVmSize: cluster.nodeVmSize,
