@@ -5,6 +5,7 @@ import { diagnose, ExpectedChain, FIXES, maskSecrets, PodView, Verdict, wantsPre
 import { officialClient, RequestTimeout, SetupError } from "./kube-client";
 import { maskKnownSecrets, maskSecretText, redactUrls } from "./redact";
 import { visible } from "../private/visible-text";
+import { isObject } from "../terraform-json/json";
 
 /** How verify ended: the chain works, it cannot work as deployed, it did not work in time, or verify could not start or reach the cluster. */
 export type VerifyOutcome = "pass" | "fail" | "timeout" | "setup";
@@ -112,7 +113,6 @@ function readOutputs(options: Options, timeoutMs: number): StackOutputs {
  * outputs file (`{"<stack>": {"name": value}}`); undefined for anything else.
  */
 export function outputValues(parsed: unknown): Record<string, unknown> | undefined {
-  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
   if (!isObject(parsed)) return undefined;
   const entries = Object.entries(parsed);
   if (entries.length === 0) return {}; // terraform output -json of a stack not yet applied
