@@ -33,9 +33,9 @@
  * install takes 40 s; a link to the whole folder would let `npm ci` empty the checkout's). So `npm`
  * is a wrapper, first on PATH, that stands in for the commands that would reinstall or change it, or
  * run the suites this test belongs to, and says so in the block's output:
- * - `npm ci`: checks instead that the clone's package.json and package-lock.json are the checkout's and
- *   that the checkout's node_modules matches them (`npm ls --all`, once per run); CI's own `npm ci` has
- *   just installed it from the same lock file. A block that changed either file first is refused.
+ * - `npm ci`: checks instead that the clone's package.json and package-lock.json are the checkout's, and
+ *   that the checkout's node_modules was installed from that lock file (INSTALLED_CHECK); CI's own
+ *   `npm ci` has just installed it. A block that changed either file first is refused.
  * - `npm test`, `npm run test:terraform`: not run; .ci/run runs both suites.
  * - `npm install` and the other commands that change node_modules: refused (exit 1): mark the block.
  * Everything else (`npm run synth`, `npm run --silent plan-review`, `terraform`, ...) is the real thing.
@@ -65,28 +65,48 @@ for arg in "$@"; do
   else break; fi
 done
 note() { printf 'docs-test: %s\\n' "$*" >&2; }
+# A refusal is also written where the test reads it: bash -e does not stop at a failure before \`&&\`.
+refuse() { note "$*"; printf '%s\\n' "$*" >>"$DOCS_TEST_DIR/refused"; exit 1; }
 case "$command:$script" in
   ci:* | clean-install:* | ic:* | install-clean:*)
     for file in package.json package-lock.json; do
       if ! cmp -s "$file" "$DOCS_TEST_CHECKOUT/$file"; then
-        note "npm $* refused: $file differs from the checkout's, so npm ci would install what the checkout's node_modules does not hold; mark the block <!-- docs-test: skip (REASON) -->"
-        exit 1
+        refuse "npm $* refused: $file differs from the checkout's, so npm ci would install what the checkout's node_modules does not hold; mark the block <!-- docs-test: skip (REASON) -->"
       fi
     done
-    note "npm $* stood in for: node_modules is the checkout's, linked, and npm ls --all finds it matches package.json and the lock file"
-    if [ ! -e "$DOCS_TEST_DIR/npm-ls-passed" ]; then
-      "$DOCS_TEST_NPM" ls --all --prefix "$DOCS_TEST_CHECKOUT" >/dev/null
-      touch "$DOCS_TEST_DIR/npm-ls-passed"
-    fi
+    differences=$(node -e "$DOCS_TEST_INSTALLED" "$DOCS_TEST_CHECKOUT") ||
+      refuse "npm $* refused: the checkout's node_modules was not installed from its package-lock.json ($differences): run npm ci in the checkout"
+    note "npm $* stood in for: node_modules is the checkout's (linked), installed from this package-lock.json"
     exit 0 ;;
   test:* | t:* | tst:* | run:test | run-script:test | run:test:terraform | run-script:test:terraform)
     note "npm $* not run: .ci/run runs the test suites itself, and this test is part of one"
     exit 0 ;;
   install:* | i:* | in:* | add:* | uninstall:* | remove:* | rm:* | un:* | update:* | up:* | upgrade:* | dedupe:* | prune:* | rebuild:* | link:* | ln:*)
-    note "npm $* refused: it would change the node_modules this clone shares with the checkout; mark the block <!-- docs-test: skip (REASON) -->"
-    exit 1 ;;
+    refuse "npm $* refused: it would change the node_modules this clone shares with the checkout; mark the block <!-- docs-test: skip (REASON) -->" ;;
 esac
 exec "$DOCS_TEST_NPM" "$@"
+`;
+
+/**
+ * Run by the wrapper for \`npm ci\`: whether the checkout's node_modules holds what its package-lock.json
+ * locks, read from npm's own record of the installed tree (node_modules/.package-lock.json, written by
+ * every install): the same packages at the same versions and integrity, none missing but the optional
+ * ones (other platforms' builds). Prints the first differences and exits 1 when not.
+ */
+const INSTALLED_CHECK = `
+const path = require("path");
+const read = (file) => { try { return require(file).packages ?? {}; } catch { return undefined; } };
+const locked = read(path.join(process.argv[1], "package-lock.json"));
+const installed = read(path.join(process.argv[1], "node_modules", ".package-lock.json"));
+if (!locked || !installed) { process.stdout.write("no package-lock.json or node_modules/.package-lock.json"); process.exit(1); }
+const differences = [];
+for (const [key, entry] of Object.entries(installed)) {
+  const lock = locked[key];
+  if (!lock) differences.push(key + " is not in the lock file");
+  else if (lock.version !== entry.version || (lock.integrity && entry.integrity && lock.integrity !== entry.integrity)) differences.push(key + " is " + entry.version + ", locked " + lock.version);
+}
+for (const [key, entry] of Object.entries(locked)) if (key !== "" && !installed[key] && !entry.optional) differences.push(key + " is missing");
+if (differences.length > 0) { process.stdout.write(differences.slice(0, 5).join("; ") + (differences.length > 5 ? "; ..." : "")); process.exit(1); }
 `;
 
 let scratch: string;
@@ -105,7 +125,7 @@ beforeAll(() => {
 
   const env = cleanEnv();
   for (const key of Object.keys(env)) if (key.startsWith("TF_VAR_") || key.startsWith("JEST_") || key === "NODE_ENV") delete env[key];
-  blockEnv = { ...env, PATH: `${bin}${path.delimiter}${env.PATH ?? ""}`, DOCS_TEST_NPM: realNpm, DOCS_TEST_DIR: scratch, DOCS_TEST_CHECKOUT: ROOT, CHECKPOINT_DISABLE: "1" };
+  blockEnv = { ...env, PATH: `${bin}${path.delimiter}${env.PATH ?? ""}`, DOCS_TEST_NPM: realNpm, DOCS_TEST_DIR: scratch, DOCS_TEST_CHECKOUT: ROOT, DOCS_TEST_INSTALLED: INSTALLED_CHECK, CHECKPOINT_DISABLE: "1" };
 
   pristine = path.join(scratch, "pristine", "main");
   copyWorkingTree(pristine);
@@ -207,8 +227,17 @@ function runBash(code: string, cwd: string, input: string | undefined, errexit =
       clearTimeout(timer);
       killGroup(child); // anything the block left running in the background
       for (const line of output.split("\n")) if (line.startsWith("docs-test: ")) notes.push(line);
-      const why = timedOut ? `did not finish within ${BLOCK_SECONDS} s` : signal ? `was killed by ${signal}` : `exited ${status}`;
-      resolve({ status: timedOut ? null : status, output, why });
+      const refusedFile = path.join(scratch, "refused");
+      const refused = fs.existsSync(refusedFile) ? fs.readFileSync(refusedFile, "utf8").trim() : undefined;
+      fs.rmSync(refusedFile, { force: true });
+      const why = timedOut
+        ? `did not finish within ${BLOCK_SECONDS} s`
+        : signal
+          ? `was killed by ${signal}`
+          : refused !== undefined
+            ? `exited ${status}, and the test's npm refused: ${refused}`
+            : `exited ${status}`;
+      resolve({ status: timedOut ? null : refused !== undefined ? 1 : status, output, why });
     });
   });
 }
@@ -234,7 +263,7 @@ function copyWorkingTree(dest: string): void {
   if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
   for (const file of new Set(listed.stdout.split("\0").filter((f) => f !== ""))) {
     const from = path.join(ROOT, file);
-    if (!fs.existsSync(from)) continue; // deleted in the working tree
+    if (!fs.existsSync(from) || file.split("/")[0] === "node_modules") continue; // deleted in the working tree; linked below
     fs.mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
     fs.cpSync(from, path.join(dest, file), { verbatimSymlinks: true, preserveTimestamps: true });
   }
