@@ -7,7 +7,7 @@
  */
 import { createHash } from "crypto";
 import { isObject } from "../terraform-json/json";
-import { checkPlan as checkPlanShape, hasTrue, NEVER_READ, own, PlanFormatError, PlanResourceChange } from "./plan-shape";
+import { checkPlan as checkPlanShape, hasTrue, NEVER_READ, own, PlanFormatError, PlanResourceChange } from "../terraform-json/plan";
 
 /**
  * Hashed first, so that a future change of the canonical form gives new fingerprints instead of

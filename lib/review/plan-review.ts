@@ -9,10 +9,10 @@ import { configAddress, formatAddress, InstanceAddress, InstanceKey, instanceId,
 import { code, scalar } from "../terraform-json/markdown";
 import { parseReference } from "../terraform-json/references";
 import { isObject } from "../terraform-json/json";
-import { checkPlan, hasTrue, NEVER_READ, own, PlanConfigModule, PlanConfigResource, PlanExpression, PlanJson, PlanModuleCall, PlanResourceChange } from "./plan-shape";
+import { checkPlan, hasTrue, NEVER_READ, own, PlanConfigModule, PlanConfigResource, PlanExpression, PlanJson, PlanModuleCall, PlanResourceChange } from "../terraform-json/plan";
 
-export { PlanFormatError } from "./plan-shape";
-export type { PlanJson, PlanResourceChange, PlanChange, PlanConfigModule, PlanConfigResource, PlanExpression } from "./plan-shape";
+export { PlanFormatError } from "../terraform-json/plan";
+export type { PlanJson, PlanResourceChange, PlanChange, PlanConfigModule, PlanConfigResource, PlanExpression } from "../terraform-json/plan";
 
 /**
  * What a change does, as a reviewer reads it. `import` and `move` are changes that do nothing else

@@ -6,5 +6,6 @@ export * from "./address";
 export * from "./blocks";
 export * from "./json";
 export * from "./markdown";
+export * from "./plan";
 export * from "./references";
 export * from "./stack-file";

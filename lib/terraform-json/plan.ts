@@ -4,7 +4,7 @@
  * shape that is not a plan gives one `PlanFormatError` naming the JSON path of the first problem,
  * never a crash in the code that reads it later.
  */
-import { isObject } from "../terraform-json/json";
+import { isObject } from "./json";
 
 /** The parts of `terraform show -json <planfile>` output the review reads. */
 export interface PlanJson {
