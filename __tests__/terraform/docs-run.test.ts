@@ -215,8 +215,10 @@ function runBash(code: string, cwd: string, input: string | undefined, errexit =
     });
     if (input !== undefined) child.stdin!.end(input);
     let output = "";
-    child.stdout!.on("data", (chunk) => (output += chunk));
-    child.stderr!.on("data", (chunk) => (output += chunk));
+    // Standard output and error in the order they come, without colours (Terraform's are on).
+    const add = (chunk: Buffer): void => void (output += chunk.toString("utf8").replace(COLOUR, ""));
+    child.stdout!.on("data", add);
+    child.stderr!.on("data", add);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -241,6 +243,9 @@ function runBash(code: string, cwd: string, input: string | undefined, errexit =
     });
   });
 }
+
+// eslint-disable-next-line no-control-regex -- the escape that starts a terminal colour
+const COLOUR = /\x1b\[[0-9;]*m/g;
 
 function killGroup(child: ChildProcess): void {
   try {
