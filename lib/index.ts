@@ -3,28 +3,19 @@
 // without notice. help/api.md is generated from this file and the doc comments it reaches
 // (`npm run api-docs`).
 
-// Constructs and their props.
-export { AksOidcCluster } from "./aks-oidc-cluster";
-export type { AksOidcClusterProps } from "./aks-oidc-cluster";
-export { ExistingAksOidcCluster, WORKLOAD_IDENTITY_WEBHOOK } from "./existing-aks-oidc-cluster";
-export type { ExistingAksOidcClusterProps } from "./existing-aks-oidc-cluster";
-export {
-  CLIENT_ID_ANNOTATION,
-  FederatedIdentity,
-  MAX_CREDENTIALS_PER_IDENTITY,
-  TENANT_ID_ANNOTATION,
-  TOKEN_EXCHANGE_AUDIENCE,
-  TOKEN_EXPIRATION_ANNOTATION,
-} from "./federated-identity";
-export type { BoundServiceAccount, FederatedIdentityProps, ServiceAccountBinding } from "./federated-identity";
-export { RbacKeyVault, SECRETS_OFFICER_ROLE, SECRETS_USER_ROLE } from "./rbac-key-vault";
-export type { RbacKeyVaultProps, SecretSpec } from "./rbac-key-vault";
-export { USE_WORKLOAD_IDENTITY_LABEL, VerificationPod } from "./verification-pod";
-export type { ISecretSource, IServiceAccountIdentity, VerificationPodProps } from "./verification-pod";
-export { DEFAULT_VERIFICATION_IMAGE } from "./defaults";
-
-// The interfaces the constructs are connected by.
-export type { IDeployingPrincipal, IOidcIssuer, IResourceGroupRef, IWorkloadPrincipal, KubernetesConnection } from "./interfaces";
+// The constructs, their props, the interfaces they are connected by, the naming rules they check
+// their props against, and the error they throw. Each module exports only what is public.
+export * from "./aks-oidc-cluster";
+export * from "./existing-aks-oidc-cluster";
+export * from "./federated-identity";
+export * from "./rbac-key-vault";
+export * from "./resource-group";
+export * from "./verification-pod";
+export * from "./workloads";
+export * from "./interfaces";
+export * from "./naming-rules";
+export * from "./invalid-props-error";
+export * from "./defaults";
 
 // The whole stack, as `npm run synth` builds it. It takes a validated configuration: resolveConfig
 // turns a plain object (the shape of a configuration file) into one, with the defaults applied, or

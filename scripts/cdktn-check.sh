@@ -74,7 +74,7 @@ mkdir "$work/tmp"
 export TMPDIR="$work/tmp"
 echo "cdktn: the steps of help/cdk-terrain.md, on $(node --version), in $work/main"
 # --- the steps of help/cdk-terrain.md ---
-npm pkg set dependencies.cdktf=npm:cdktn@0.24.0 dependencies.constructs=10.6.0 'overrides.cdktf=$cdktf'
+npm pkg set devDependencies.cdktf=npm:cdktn@0.24.0 devDependencies.constructs=10.6.0 'overrides.cdktf=$cdktf'
 npm pkg delete devDependencies.cdktf-cli
 npm pkg set devDependencies.cdktn-cli=0.24.0
 npm install --no-audit --no-fund
