@@ -86,17 +86,15 @@ if (args[0] === "state") {
   test("without terraform on the PATH: one line saying what to install, exit 1 (it crashed with a stack trace)", async () => {
     const { io: deployIo, out } = io({ ...env(undefined, planOf([])), PATH: path.dirname(process.execPath) });
     expect(await deployCommand(["--auto-approve"], deployIo)).toBe(EXIT.failed);
-    expect(out.stderr).toBe(
-      "synth: wrote cdktf.out/stacks/aks-workload-identity/cdk.tf.json (14 resources) from the defaults\n" +
-        "deploy: terraform is not on the PATH: install the Terraform CLI 1.11 or later (help/getting-started.md)\n",
-    );
+    expect(out.stdout).toBe("synth: wrote cdktf.out/stacks/aks-workload-identity/cdk.tf.json (14 resources) from the defaults\n");
+    expect(out.stderr).toBe("deploy: terraform is not on the PATH: install the Terraform CLI 1.11 or later (help/getting-started.md)\n");
   });
 
   test("a plan shown as something other than JSON (a wrapper script's output) stops with one line, before destroying anything", async () => {
     const state = `${CLUSTER}\nkubernetes_pod_v1.VerificationPod_1\n`;
     const { io: deployIo, out } = io({ ...env(state, planOf([])), FAKE_PLAN: "[command]terraform show -json\n{}" });
     expect(await deployCommand(["--auto-approve"], deployIo)).toBe(EXIT.failed);
-    expect(out.stderr).toMatch(/^synth: wrote .*\ndeploy: terraform show -json printed something other than JSON: is terraform a wrapper script/);
+    expect(out.stderr).toMatch(/^deploy: terraform show -json printed something other than JSON: is terraform a wrapper script/);
     expect(calls().some((c) => c.startsWith("destroy") || c.startsWith("apply"))).toBe(false);
   });
 
@@ -118,7 +116,7 @@ if (args[0] === "state") {
       "destroy -auto-approve -input=false -target=kubernetes_pod_v1.VerificationPod_1 -target=kubernetes_service_account_v1.ServiceAccounts_x_1",
       "apply -auto-approve -input=false",
     ]);
-    expect(out.stdout).toMatch(/^deploy: this change replaces the cluster \(azurerm_kubernetes_cluster\.Cluster_3DA9CCBA\)\. .*\(2\) go with it/);
+    expect(out.stdout).toMatch(/^synth: wrote cdktf\.out\/stacks\/aks-workload-identity\/cdk\.tf\.json \(14 resources\) from the defaults\ndeploy: this change replaces the cluster \(azurerm_kubernetes_cluster\.Cluster_3DA9CCBA\)\. .*\(2\) go with it/);
   });
 
   test("a change that updates the cluster applies the cluster first, then everything, asking each time unless told not to", async () => {

@@ -71,13 +71,17 @@ describe("the app (main.ts)", () => {
     const cwd = dir();
     const run = runApp(cwd, { PATH: path.dirname(process.execPath) });
     expect(run.stderr).toBe("");
+    expect(run.stdout).toBe("synth: wrote cdktf.out/stacks/aks-workload-identity/cdk.tf.json (14 resources) from the defaults\n");
     expect(run.status).toBe(0);
     expect(fs.existsSync(path.join(cwd, STACK_FILE))).toBe(true);
   });
 
   test("honours the article's environment variables", () => {
     const cwd = dir();
-    expect(runApp(cwd, { RANDOM_ID: "c0ffee", CLUSTER_NAME: "aks-{suffix}" }).status).toBe(0);
+    const run = runApp(cwd, { RANDOM_ID: "c0ffee", CLUSTER_NAME: "aks-{suffix}" });
+    expect([run.status, run.stderr]).toEqual([0, ""]);
+    // A fixed suffix leaves random_id out: one resource fewer than the defaults' 14.
+    expect(run.stdout).toBe("synth: wrote cdktf.out/stacks/aks-workload-identity/cdk.tf.json (13 resources) from the defaults; environment overrides: RANDOM_ID, CLUSTER_NAME\n");
     const tf = JSON.parse(fs.readFileSync(path.join(cwd, STACK_FILE), "utf8"));
     expect(Object.values(tf.resource.azurerm_kubernetes_cluster).map((c) => (c as { name: string }).name)).toEqual(["aks-c0ffee"]);
   });

@@ -40,7 +40,7 @@ export const EXIT_TABLE: ReadonlyArray<readonly [number | string, string]> = [
   [EXIT.ok, "done: written, printed, applied, or the check passed"],
   [EXIT.failed, "failed: the check found a problem, or the input (configuration, file, deployment) cannot be used; the message says which"],
   [EXIT.usage, USAGE_EXIT],
-  ["3, 4", "the command's own outcomes, listed in its --help"],
+  ["3, 4", "the command's own outcomes, listed with each command"],
 ];
 
 export interface OptionSpec {
@@ -113,6 +113,14 @@ export function exitCodes(spec: CommandSpec): Array<readonly [number, string]> {
   return [...spec.exits.filter(([code]) => code !== EXIT.usage), [EXIT.usage, USAGE_EXIT] as const].sort((a, b) => a[0] - b[0]);
 }
 
+/** The command's own exit codes (2, the same for all, left out) on one line, as README.md's table lists them. */
+export function exitCodeSummary(spec: CommandSpec): string {
+  return exitCodes(spec)
+    .filter(([code]) => code !== EXIT.usage)
+    .map(([code, text]) => `${code} ${text.replace(/\s+/g, " ")}`)
+    .join("; ");
+}
+
 /** The text `--help` prints: usage, what the command does, options, exit codes. */
 export function helpText(spec: CommandSpec): string {
   const options = Object.entries(allOptions(spec)).map(([name, o]) => {
@@ -153,8 +161,9 @@ function unknownOptionFix(spec: CommandSpec, given: string): string {
   const names = Object.keys(allOptions(spec));
   const bare = given.replace(/^-+/, "").split("=")[0];
   const nearest = names.map((n) => [n, distance(bare, n)] as const).sort((a, b) => a[1] - b[1])[0];
-  if (nearest && nearest[1] <= Math.max(1, Math.floor(nearest[0].length / 3))) return `did you mean --${nearest[0]}? (${helpCommand(spec)})`;
-  return names.length === 1 ? `it takes only --help` : `it takes ${names.map((n) => `--${n}`).join(", ")} (${helpCommand(spec)})`;
+  // One edit for a short name; two (a swap of two letters, say) from four letters on.
+  if (nearest && nearest[1] <= (nearest[0].length <= 3 ? 1 : Math.max(2, Math.floor(nearest[0].length / 3)))) return `did you mean --${nearest[0]}? (${helpCommand(spec)})`;
+  return names.length === 1 ? `it takes no options (${helpCommand(spec)})` : `it takes ${names.map((n) => `--${n}`).join(", ")} (${helpCommand(spec)})`;
 }
 
 /**
@@ -168,6 +177,8 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: Com
   const { tokens } = parseArgs({ args: [...argv], options: config, strict: false, allowPositionals: true, tokens: true });
   if (tokens.some((t) => t.kind === "option" && t.name === "help")) return "help";
   const problems: string[] = [];
+  /** After an unknown option or a missing value, the arguments that follow may be misread: no count of them is judged. */
+  let unsure = false;
   const values: Record<string, string | boolean> = {};
   const positionals: string[] = [];
   for (const token of tokens) {
@@ -179,6 +190,7 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: Com
     const option = options[token.name];
     const raw = visible(token.rawName);
     if (option === undefined) {
+      unsure = true;
       problems.push(`unknown option ${visible(token.inlineValue ? argv[token.index] : token.rawName)}; ${unknownOptionFix(spec, token.rawName)}`);
       continue;
     }
@@ -199,15 +211,14 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: Com
     // A string option: `--out FILE` or `--out=FILE`; `--out --json` is a missing value, not a file named --json.
     const value = token.value;
     if (value === undefined || value === "" || (!token.inlineValue && value.startsWith("-") && value !== "-")) {
+      unsure = true;
       problems.push(`${raw} needs a value: ${raw} ${option.value ?? "VALUE"}`);
       continue;
     }
     values[token.name] = value;
   }
   const max = spec.positionals?.max ?? 0;
-  // After an unknown option, the next argument may be its value: the option is the one problem named.
-  const unknown = problems.some((p) => p.startsWith("unknown option "));
-  if (positionals.length > max && !unknown) {
+  if (positionals.length > max && !unsure) {
     const extra = positionals[max];
     problems.push(
       max === 0

@@ -4,9 +4,11 @@ import { visible } from "../private/visible-text";
 import { CommandIo, defineCommand, EXIT } from "./cli";
 
 /**
- * The line synthesis ends with, on stderr (stdout stays for what a machine reads; synth prints no
- * data): what it wrote, relative to the working directory when inside it, how many resources, where
- * the configuration came from, and which of the article's environment variables overrode it.
+ * The line synthesis ends with: what it wrote, relative to the working directory when inside it, how
+ * many resources, where the configuration came from, and which of the article's environment
+ * variables overrode it. On stdout, which synth uses for nothing else: `npx cdktf synth` logs the
+ * app's stdout at debug level (it prints its own "Generated Terraform code" line) and its stderr as
+ * errors, so a success line on stderr would show there as "[ERROR]". Failures go to stderr.
  */
 export function synthLine(result: SynthResult, cwd: string): string {
   const relative = path.relative(cwd, result.file);
@@ -24,7 +26,7 @@ export function synthLine(result: SynthResult, cwd: string): string {
 export function synthesizeAndReport(io: CommandIo): SynthResult | undefined {
   try {
     const result = synthesize({ env: io.env, cwd: io.cwd });
-    io.stderr.write(`${synthLine(result, io.cwd)}\n`);
+    io.stdout.write(`${synthLine(result, io.cwd)}\n`);
     return result;
   } catch (error) {
     const message = synthFailure(error);
@@ -44,8 +46,8 @@ variables), checks the security policy and writes cdktf.out/stacks/aks-workload-
 (cdktf.out, or CDKTF_OUTDIR as the cdktf CLI sets it). Files are staged inside the output
 directory and moved into place only when all of them are written, so a failure leaves the earlier
 output whole. A relative AKS_WI_CONFIG is read from the directory npm was run in. It ends with one
-line on stderr: the file written, its resources, and the environment variables that overrode the
-configuration file or the defaults.`,
+line on stdout: the file written, its resources, where the configuration came from, and the
+article's environment variables that overrode the configuration file or the defaults.`,
     options: {},
     exits: [
       [EXIT.ok, "written"],
