@@ -63,7 +63,7 @@ describe("pageBlocks: the shell blocks of a page and their markers", () => {
     [
       "a fence language the docs test does not know",
       "```zsh\nls\n```\n",
-      'p.md:1: fence language "zsh" is unknown to the docs test: use one of sh, bash, shell, console (run) or text, yaml, json, hcl, ts, js, mermaid, diff (not run), or add it to a list in __tests__/docs-blocks.ts',
+      'p.md:1: fence language "zsh" is unknown to the docs test: use one of sh, bash, shell, console (run) or text, yaml, yml, json, hcl, ts, typescript, js, javascript, mermaid, diff, markdown (not run), or add it to a list in __tests__/docs-blocks.ts',
     ],
     ["a console block with no command", "```console\nonly output\n```\n", "p.md:1: a console block with no `$ ` command: tag output alone `text`"],
   ])("%s is a problem", (_label, markdown, problem) => {

@@ -12,7 +12,7 @@ export const SCRIPT_LANGUAGES: readonly string[] = ["sh", "bash", "shell"];
 /** A terminal session: `$ ` lines are commands, the lines after each are what it prints. */
 export const CONSOLE_LANGUAGE = "console";
 /** Fence languages that are never run. A language in neither list is a problem, so that nothing a reader types slips by. */
-export const OTHER_LANGUAGES: readonly string[] = ["text", "yaml", "json", "hcl", "ts", "js", "mermaid", "diff"];
+export const OTHER_LANGUAGES: readonly string[] = ["text", "yaml", "yml", "json", "hcl", "ts", "typescript", "js", "javascript", "mermaid", "diff", "markdown"];
 
 /** One command of a `console` block and the lines it is shown printing. */
 export interface ConsoleCommand {
