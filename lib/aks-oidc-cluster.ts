@@ -12,6 +12,7 @@ import { PropChecks } from "./private/prop-checks";
 /** Nodes a pool may have: AKS's limit per node pool. */
 const MAX_NODE_COUNT = 1000;
 
+/** What a new or adopted cluster is given. */
 export interface AksOidcClusterProps {
   /** Cluster name: 1-63 letters, digits, '-' and '_', starting and ending with a letter or digit. */
   readonly name: string;

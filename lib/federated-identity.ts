@@ -78,6 +78,7 @@ export interface BoundServiceAccount {
   readonly replacementTriggers: readonly string[];
 }
 
+/** What a federated identity is given. */
 export interface FederatedIdentityProps {
   /** The cluster whose OIDC issuer the credentials trust. */
   readonly cluster: IOidcIssuer;

@@ -34,6 +34,7 @@ export interface ISecretSource {
   readonly secretName: string;
 }
 
+/** What the verification pod is given. */
 export interface VerificationPodProps {
   /** The service account to run as; the pod is created in its namespace. */
   readonly identity: IServiceAccountIdentity;

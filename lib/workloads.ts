@@ -74,6 +74,7 @@ export interface WorkloadSpec {
   readonly secrets?: readonly string[];
 }
 
+/** What the workloads are given: the list, and the cluster, group and vault they use. */
 export interface WorkloadsProps {
   /** The cluster whose OIDC issuer the credentials trust. */
   readonly cluster: IOidcIssuer;
