@@ -39,6 +39,7 @@ const ENTRIES = {
   policy: "scripts/policy.ts",
   deploy: "scripts/deploy.ts",
   docs: "scripts/docs.ts",
+  "api-docs": "scripts/api-docs.ts",
 };
 const BUNDLED = new Set(["main"]);
 

@@ -1,3 +1,4 @@
+import { apiDocsCommand } from "./api-docs";
 import { benchCommand } from "./bench";
 import { Command } from "./cli";
 import { configCommand } from "./config";
@@ -22,4 +23,5 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   verify: verifyCommand as Command,
   bench: benchCommand,
   docs: docsCommand,
+  "api-docs": apiDocsCommand,
 };
