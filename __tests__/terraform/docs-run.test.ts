@@ -38,7 +38,8 @@
  *   `npm ci` has just installed it. A block that changed either file first is refused.
  * - `npm test`, `npm run test:terraform`: not run; .ci/run runs both suites.
  * - `npm install` and the other commands that change node_modules: refused (exit 1): mark the block.
- * Everything else (`npm run synth`, `npm run --silent plan-review`, `terraform`, ...) is the real thing.
+ * Run outside the clone (a block that makes an app of its own elsewhere), npm is npm. Everything else
+ * (`npm run synth`, `npm run --silent plan-review`, `terraform`, ...) is the real thing.
  * Terraform talks to the suite's shared stand-in providers (TF_REATTACH_PROVIDERS, providers.setup.ts).
  */
 import { ChildProcess, spawn, spawnSync } from "child_process";
@@ -55,8 +56,9 @@ const { pages, problems } = allDocBlocks(ROOT);
 const NPM_WRAPPER = `#!/usr/bin/env bash
 # The docs test's npm (__tests__/terraform/docs-run.test.ts): the real npm, except for the commands
 # that would reinstall or change the node_modules this clone shares with the checkout, or run the
-# suites the docs test belongs to.
+# suites the docs test belongs to, when run in the clone (DOCS_TEST_CLONE) or below it.
 set -euo pipefail
+case "$(pwd -P)/" in "$DOCS_TEST_CLONE"/*) ;; *) exec "$DOCS_TEST_NPM" "$@" ;; esac
 command="" script=""
 for arg in "$@"; do
   case "$arg" in -*) continue ;; esac
@@ -70,7 +72,7 @@ refuse() { note "$*"; printf '%s\\n' "$*" >>"$DOCS_TEST_DIR/refused"; exit 1; }
 case "$command:$script" in
   ci:* | clean-install:* | ic:* | install-clean:*)
     for file in package.json package-lock.json; do
-      if ! cmp -s "$file" "$DOCS_TEST_CHECKOUT/$file"; then
+      if ! cmp -s "$DOCS_TEST_CLONE/$file" "$DOCS_TEST_CHECKOUT/$file"; then
         refuse "npm $* refused: $file differs from the checkout's, so npm ci would install what the checkout's node_modules does not hold; mark the block <!-- docs-test: skip (REASON) -->"
       fi
     done
@@ -129,7 +131,7 @@ beforeAll(() => {
 
   pristine = path.join(scratch, "pristine", "main");
   copyWorkingTree(pristine);
-  const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: pristine, env: blockEnv, encoding: "utf8" });
+  const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: pristine, env: { ...blockEnv, DOCS_TEST_CLONE: fs.realpathSync(pristine) }, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`npm run build failed in the scratch clone:\n${build.stdout}${build.stderr}`);
 });
 
@@ -158,14 +160,7 @@ for (const page of pages) {
   if (page.blocks.length === 0) continue;
   describe(page.file, () => {
     let clone: string | undefined;
-    const cloneOf = (): string => {
-      if (clone === undefined) {
-        clone = path.join(scratch, page.file.replace(/[^A-Za-z0-9]+/g, "-"), "main");
-        fs.cpSync(pristine, clone, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
-        linkShared(clone);
-      }
-      return clone;
-    };
+    const cloneOf = (): string => (clone ??= pageClone(page.file));
     for (const block of page.blocks) {
       const name = `${block.file}:${block.line} (${block.language})`;
       if (block.kind === "skip") {
@@ -177,9 +172,59 @@ for (const page of pages) {
   });
 }
 
+describe("the docs test's npm, in a clone", () => {
+  let clone: string | undefined;
+  const run = (code: string): Promise<BashRun> => bash(code, (clone ??= pageClone("npm wrapper")), undefined);
+
+  test("stands in for npm ci, and says so", async () => {
+    const { status, output } = await run("npm ci");
+    expect({ status, output }).toEqual({ status: 0, output: "docs-test: npm ci stood in for: node_modules is the checkout's (linked), installed from this package-lock.json\n" });
+  });
+
+  test("refuses npm install, even before && where bash -e goes on, and the checkout's node_modules is untouched", async () => {
+    const { status, output, why } = await run("npm install left-pad && true\necho went on");
+    expect(status).toBe(1);
+    expect(output).toContain("went on");
+    expect(why).toBe(
+      "exited 0, and the test's npm refused: npm install left-pad refused: it would change the node_modules this clone shares with the checkout; mark the block <!-- docs-test: skip (REASON) -->",
+    );
+    expect(fs.existsSync(path.join(clone!, "node_modules", "left-pad"))).toBe(false);
+    expect(fs.existsSync(path.join(ROOT, "node_modules", "cdktf", "package.json"))).toBe(true);
+  });
+
+  test("refuses npm ci once the block changed package.json", async () => {
+    const { status, why } = await run("npm pkg set description=changed\nnpm ci");
+    fs.copyFileSync(path.join(ROOT, "package.json"), path.join(clone!, "package.json"));
+    expect(status).toBe(1);
+    expect(why).toContain("npm ci refused: package.json differs from the checkout's");
+  });
+
+  test("does not run the test suites", async () => {
+    const { status, output } = await run("npm test && npm run test:terraform -- -t x");
+    expect(status).toBe(0);
+    expect(output).toBe(
+      "docs-test: npm test not run: .ci/run runs the test suites itself, and this test is part of one\n" +
+        "docs-test: npm run test:terraform -- -t x not run: .ci/run runs the test suites itself, and this test is part of one\n",
+    );
+  });
+
+  test("is the real npm outside the clone", async () => {
+    // Beside the clone there is no package.json: the real npm says so.
+    const { status, output } = await run('cd .. && { npm test || echo "npm exited $?"; }');
+    expect(status).toBe(0);
+    expect(output).toMatch(/npm error.*package\.json[\s\S]*npm exited 254\n$/);
+    expect(output).not.toContain("docs-test:");
+  });
+});
+
 /** Runs a script block, or each command of a console block, and fails with what it printed. */
 async function runBlock(block: DocBlock, cwd: string): Promise<void> {
   const where = `${block.file}:${block.line}`;
+  const runBash = async (code: string, dir: string, input: string | undefined, errexit = true): Promise<BashRun> => {
+    const run = await bash(code, dir, input, errexit);
+    for (const line of run.output.split("\n")) if (line.startsWith("docs-test: ")) notes.push(line);
+    return run;
+  };
   if (block.kind === "script") {
     const run = await runBash(block.code, cwd, block.input);
     if (run.status !== 0) throw new Error(`${where} ${run.why}:\n${block.code}\n--- what it printed (last 80 lines) ---\n${tail(run.output)}`);
@@ -205,11 +250,11 @@ interface BashRun {
 }
 
 /** `bash -euo pipefail -c code` (or `-uo pipefail` when `errexit` is false) in its own process group, killed after BLOCK_SECONDS. */
-function runBash(code: string, cwd: string, input: string | undefined, errexit = true): Promise<BashRun> {
+function bash(code: string, cwd: string, input: string | undefined, errexit = true): Promise<BashRun> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn("bash", [errexit ? "-euo" : "-uo", "pipefail", "-c", code], {
       cwd,
-      env: blockEnv,
+      env: { ...blockEnv, DOCS_TEST_CLONE: fs.realpathSync(cwd) },
       detached: true,
       stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
@@ -228,7 +273,6 @@ function runBash(code: string, cwd: string, input: string | undefined, errexit =
     child.on("close", (status, signal) => {
       clearTimeout(timer);
       killGroup(child); // anything the block left running in the background
-      for (const line of output.split("\n")) if (line.startsWith("docs-test: ")) notes.push(line);
       const refusedFile = path.join(scratch, "refused");
       const refused = fs.existsSync(refusedFile) ? fs.readFileSync(refusedFile, "utf8").trim() : undefined;
       fs.rmSync(refusedFile, { force: true });
@@ -301,6 +345,14 @@ function linkModules(from: string, to: string): void {
       fs.symlinkSync(source, target);
     }
   }
+}
+
+/** A copy of the built clone for `name` (a page), with `../shared` beside it. */
+function pageClone(name: string): string {
+  const clone = path.join(scratch, name.replace(/[^A-Za-z0-9]+/g, "-"), "main");
+  fs.cpSync(pristine, clone, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  linkShared(clone);
+  return clone;
 }
 
 /** `../shared` beside a clone: a link to the checkout's, when it has one. */
