@@ -125,13 +125,18 @@ interface Found {
 /** The interpolations and directives of a template, outermost only, in order; an unclosed `${` and everything after it is text. */
 export function interpolations(template: string): Interpolation[] {
   const found: Interpolation[] = [];
-  scanTemplate(template, 0, false, [], found);
+  if (mayInterpolate(template)) scanTemplate(template, 0, false, undefined, found);
   return found;
 }
 
 /** True for a string Terraform evaluates: a template with an interpolation or a directive (`$${` and `%%{` are literal text). */
 export function isExpression(value: unknown): boolean {
-  return typeof value === "string" && interpolations(value).length > 0;
+  return typeof value === "string" && mayInterpolate(value) && interpolations(value).length > 0;
+}
+
+/** False when `text` cannot hold an interpolation or a directive: the common case, found without scanning. */
+function mayInterpolate(text: string): boolean {
+  return text.includes("{") && (text.includes("${") || text.includes("%{"));
 }
 
 /**
@@ -160,6 +165,7 @@ export function referencesIn(value: unknown): Reference[] {
   const references: Reference[] = [];
   const visit = (v: unknown): void => {
     if (typeof v === "string") {
+      if (!mayInterpolate(v)) return;
       const found: Found[] = [];
       scanTemplate(v, 0, false, found, []);
       for (const traversal of found) {
@@ -184,7 +190,9 @@ export function referencedAddresses(value: unknown): string[] {
  * undefined when it is anything else: a call, an operator, a literal, two references.
  */
 export function soleReference(expression: string): Reference | undefined {
-  const trimmed = expression.replace(/^\s*~?\s*|\s*~?\s*$/g, "");
+  let trimmed = expression.trim();
+  if (trimmed.startsWith("~")) trimmed = trimmed.slice(1).trimStart();
+  if (trimmed.endsWith("~")) trimmed = trimmed.slice(0, -1).trimEnd();
   const found: Found[] = [];
   if (scanExpression(`${trimmed}}`, 0, found) !== trimmed.length + 1) return undefined;
   return found.length === 1 && found[0].start === 0 && found[0].end === trimmed.length ? referenceOfSteps(found[0].steps) : undefined;
@@ -212,10 +220,33 @@ export function pathText(path: Path): string {
 /** An HCL identifier: a letter or `_`, then letters, digits, `_` and `-`. */
 const IDENTIFIER = /[\p{ID_Start}_][\p{ID_Continue}-]*/uy;
 const IDENTIFIER_START = /[\p{ID_Start}_]/u;
+const NUMBER = /[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+const DIGITS = /[0-9]+/y;
+const CALL = /\s*\(/y;
+const FOR_NAMES = /\s+([\p{ID_Start}_][\p{ID_Continue}-]*)(?:\s*,\s*([\p{ID_Start}_][\p{ID_Continue}-]*))?\s+in\b/uy;
+
+/** What the sticky `pattern` matches at `at` in `text` (without copying the rest of the text). */
+function matchAt(pattern: RegExp, text: string, at: number): RegExpExecArray | null {
+  pattern.lastIndex = at;
+  return pattern.exec(text);
+}
 
 function identifierAt(text: string, at: number): string | undefined {
-  IDENTIFIER.lastIndex = at;
-  return IDENTIFIER.exec(text)?.[0];
+  const end = identifierEnd(text, at);
+  return end > at ? text.slice(at, end) : undefined;
+}
+
+/** Where the identifier at `at` ends; `at` when there is none. ASCII by hand, as most names are; the Unicode pattern only when one is not. */
+function identifierEnd(text: string, at: number): number {
+  let i = at;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+    if (letter || (i > at && ((c >= 48 && c <= 57) || c === 45))) continue;
+    if (c > 0x7f) return at + (matchAt(IDENTIFIER, text, at)?.[0].length ?? 0);
+    break;
+  }
+  return i;
 }
 
 /**
@@ -223,7 +254,7 @@ function identifierAt(text: string, at: number): string | undefined {
  * expression, where `\` escapes) to its closing `"`. Records its interpolations and the traversals in
  * them. Returns where it ends, after the closing quote; -1 when a quote or a brace is never closed.
  */
-function scanTemplate(text: string, at: number, quoted: boolean, traversals: Found[], found: Interpolation[], bound: ReadonlySet<string> = new Set()): number {
+function scanTemplate(text: string, at: number, quoted: boolean, traversals: Found[] | undefined, found: Interpolation[], bound: readonly string[] = []): number {
   let i = at;
   while (i < text.length) {
     const c = text[i];
@@ -237,10 +268,10 @@ function scanTemplate(text: string, at: number, quoted: boolean, traversals: Fou
       continue;
     }
     if ((c === "$" || c === "%") && text[i + 1] === "{") {
-      const inner: Found[] = [];
+      const inner: Found[] | undefined = traversals && [];
       const end = scanExpression(text, i + 2, inner, bound);
       if (end < 0) return quoted ? -1 : text.length;
-      traversals.push(...inner);
+      if (inner) traversals!.push(...inner);
       found.push({ start: i, end, expression: text.slice(i + 2, end - 1), directive: c === "%" });
       i = end;
       continue;
@@ -254,16 +285,16 @@ function scanTemplate(text: string, at: number, quoted: boolean, traversals: Fou
  * Reads an expression from `at` up to the `}` that closes it, recording its traversals. Returns
  * where it ends, after that `}`; -1 when it is never closed.
  */
-function scanExpression(text: string, at: number, traversals: Found[], outer: ReadonlySet<string> = new Set()): number {
+function scanExpression(text: string, at: number, traversals: Found[] | undefined, outer: readonly string[] = []): number {
   /** Names a `for` expression binds (`s` in `[for s in list : s.id]`): not references, anywhere later in this expression. */
-  const bound = new Set(outer);
+  let bound = outer;
   let depth = 0;
   /** The last character that was not space: after a `.`, a name is an attribute, not the start of a reference. */
   let last = "";
   let i = at;
   while (i < text.length) {
     const c = text[i];
-    if (/\s/.test(c)) {
+    if (c === " " || c === "\n" || c === "\t" || c === "\r") {
       i++;
       continue;
     }
@@ -289,13 +320,20 @@ function scanExpression(text: string, at: number, traversals: Found[], outer: Re
       if (depth === 0) return i + 1;
       depth--;
     }
-    if (/[0-9]/.test(c)) {
-      i += /^[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(text.slice(i))![0].length;
+    if (c >= "0" && c <= "9") {
+      i += matchAt(NUMBER, text, i)![0].length;
       last = "0";
       continue;
     }
-    if (IDENTIFIER_START.test(c)) {
-      const end = last === "." ? i + identifierAt(text, i)!.length : traversal(text, i, traversals, bound);
+    if ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || (c > "\u007f" && IDENTIFIER_START.test(c))) {
+      // Without traversals to record (only the interpolations' extent is wanted), a name is skipped.
+      let end = last === "." || !traversals ? identifierEnd(text, i) : -1;
+      const names = end < 0 && text.startsWith("for", i) ? matchAt(FOR_NAMES, text, i + 3) : null;
+      if (names) {
+        bound = [...bound, ...names.slice(1).filter((name): name is string => name !== undefined)];
+        end = i + 3 + names[0].length;
+      }
+      if (end < 0) end = traversal(text, i, traversals!, bound);
       last = "a";
       i = end;
       continue;
@@ -312,16 +350,9 @@ function scanExpression(text: string, at: number, traversals: Found[], outer: Re
  * An index that is not a literal ends it: `x.y[count.index]` is read as `x.y`, then `count.index`.
  * Returns where it ends.
  */
-function traversal(text: string, at: number, traversals: Found[], bound: Set<string>): number {
+function traversal(text: string, at: number, traversals: Found[], bound: readonly string[]): number {
   const head = identifierAt(text, at)!;
   let i = at + head.length;
-  if (head === "for") {
-    const names = /^\s+([\p{ID_Start}_][\p{ID_Continue}-]*)(?:\s*,\s*([\p{ID_Start}_][\p{ID_Continue}-]*))?\s+in\b/u.exec(text.slice(i));
-    if (names) {
-      names.slice(1).forEach((name) => name !== undefined && bound.add(name));
-      return i + names[0].length;
-    }
-  }
   if (text.startsWith("::", i)) {
     while (text.startsWith("::", i) && identifierAt(text, i + 2)) i += 2 + identifierAt(text, i + 2)!.length;
     return i;
@@ -331,7 +362,7 @@ function traversal(text: string, at: number, traversals: Found[], bound: Set<str
   for (;;) {
     if (text[i] === ".") {
       const name = identifierAt(text, i + 1);
-      const legacy = /^[0-9]+/.exec(text.slice(i + 1));
+      const legacy = matchAt(DIGITS, text, i + 1);
       if (name) {
         steps.push(name);
         i += 1 + name.length;
@@ -347,7 +378,7 @@ function traversal(text: string, at: number, traversals: Found[], bound: Set<str
     } else break;
     end = i;
   }
-  if ((steps.length === 1 && /^\s*\(/.test(text.slice(end))) || bound.has(head)) return end;
+  if ((steps.length === 1 && matchAt(CALL, text, end)) || bound.includes(head)) return end;
   traversals.push({ start: at, end, steps });
   return end;
 }
@@ -355,6 +386,6 @@ function traversal(text: string, at: number, traversals: Found[], bound: Set<str
 /** True when a quoted key (`"a-${x}"`, quotes included) is a template rather than a literal. */
 function hasInterpolation(quotedKey: string): boolean {
   const found: Interpolation[] = [];
-  scanTemplate(quotedKey.slice(1), 0, true, [], found);
+  scanTemplate(quotedKey.slice(1), 0, true, undefined, found);
   return found.length > 0;
 }
