@@ -259,7 +259,7 @@ describe("Markdown", () => {
   test.each<[string, string, string]>([
     ["azurerm_key_vault", "`azurerm_key_vault`", ""],
     ["a`b", "``a`b``", "policy docs: `a`b` (the span ended at the inner backtick)"],
-    ["`a`", "`` `a` ``", "policy docs: ``a`` (an empty span, then text)"],
+    ["`a`", "`` `a` ``", "policy docs: ``a`` (a span showing a: its backticks became the fence)"],
     ["", "(empty)", "policy docs: `` (two backticks, no span)"],
   ])("code(%j)", (value, expected) => {
     expect(code(value)).toBe(expected);
