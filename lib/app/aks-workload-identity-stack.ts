@@ -75,8 +75,14 @@ function secretFromVariable(
   };
 }
 
+/** What the stack is given. */
 export interface AksWorkloadIdentityStackProps {
-  /** Validated configuration, from `loadConfig`. */
+  /**
+   * Validated configuration, from `loadConfig` (a file and the environment) or `resolveConfig` (a
+   * plain object): defaults applied, every value checked. Its names are templates; the stack expands
+   * `{suffix}` in them (a fixed suffix, or a `random_id` drawn at apply) and derives each construct id
+   * from the name's stable key, so that a name spelled differently keeps its Terraform address.
+   */
   readonly config: AppConfig;
 }
 
