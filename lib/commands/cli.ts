@@ -121,6 +121,22 @@ export function exitCodeSummary(spec: CommandSpec): string {
     .join("; ");
 }
 
+/** Lines of the help are kept within this many columns where the text allows. */
+const HELP_WIDTH = 100;
+
+/** `text` in lines of at most `width` columns, broken at spaces (a longer word stays whole). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
+
 /** The text `--help` prints: usage, what the command does, options, exit codes. */
 export function helpText(spec: CommandSpec): string {
   const options = Object.entries(allOptions(spec)).map(([name, o]) => {
@@ -132,7 +148,7 @@ export function helpText(spec: CommandSpec): string {
   const usage = spec.usage.map((line, i) => `${i === 0 ? "usage: " : "       "}${line}`);
   return (
     `${usage.join("\n")}\n\n${spec.about.trim()}\n\noptions:\n` +
-    options.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`).join("\n") +
+    options.map(([flag, text]) => `  ${flag.padEnd(width)}  ${wrap(text, HELP_WIDTH - width - 4).join(`\n${" ".repeat(width + 4)}`)}`).join("\n") +
     "\n\nexit codes:\n" +
     exitCodes(spec)
       .map(([code, text]) => `  ${code}  ${text}`)

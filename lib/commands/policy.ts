@@ -27,10 +27,10 @@ export const policyCommand = defineCommand(
   {
     name: "policy",
     usage: ["npm run policy -- [path to cdk.tf.json] [--json] [--sarif | --sarif=FILE]"],
-    about: `Checks the synthesized stack (${DEFAULT_TF_JSON} unless a path is given) against the security
-rules of help/policy.md, with the suppressions it was synthesized with, and prints every check.
-It says on stderr which file it read, and when that file was synthesized from another configuration
-than the current one.`,
+    about: `Checks the synthesized stack (${DEFAULT_TF_JSON} unless a path is given)
+against the security rules of help/policy.md, with the suppressions it was synthesized with, and
+prints every check. It says on stderr which file it read, and when that file was synthesized from
+another configuration than the current one.`,
     options: {
       json: { type: "boolean", help: "print the report as JSON" },
       sarif: { type: "boolean", inlineValue: "FILE", once: true, help: "print SARIF (GitHub code scanning) instead; --sarif=FILE writes it to FILE and prints the report" },

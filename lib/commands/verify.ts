@@ -30,7 +30,7 @@ It connects with your kubeconfig (KUBECONFIG, or ~/.kube/config): az aks get-cre
 --resource-group <group> --name <cluster> writes it. The secret's value is masked in everything it
 prints.`,
     options: {
-      timeout: { type: "string", value: "SECONDS", help: "give up after this long (600); each request to the API server gets at most 30 s of what is left (and 1 s after it ran out)" },
+      timeout: { type: "string", value: "SECONDS", help: "give up after this long (600); each request to the API server gets at most 30 seconds of what is left (1 second once it ran out)" },
       interval: { type: "string", value: "SECONDS", help: "time between polls (5)" },
       outputs: {
         type: "string",
