@@ -22,6 +22,9 @@ describe(`npx ${CLI} synth`, () => {
       env: { ...cleanEnv(), CHECKPOINT_DISABLE: "1", CI: "1" },
     });
     expect(cli.status).toBe(0);
+    // The app's line reaches the user as it is, not as one of the CLI's errors (it logs the app's stderr so).
+    expect(cli.stdout).toContain(`synth: wrote ${path.join(out, "stacks", "aks-workload-identity", "cdk.tf.json")} (14 resources) from the defaults\n`);
+    expect(cli.stdout + cli.stderr).not.toContain("[ERROR]");
     expect(runApp(appDir).status).toBe(0);
     const viaCli = fs.readFileSync(path.join(out, "stacks", "aks-workload-identity", "cdk.tf.json"));
     expect(viaCli.equals(fs.readFileSync(path.join(appDir, STACK_FILE)))).toBe(true);
