@@ -84,6 +84,7 @@ export class ExistingAksOidcCluster extends Construct implements ICluster {
    * Pass `dependsOn` when Terraform gains the right to read them in this same apply (a role
    * assignment on a cluster without local accounts): the read then waits for it, and the check
    * moves from plan to apply.
+   * @returns the check (a data source), to depend on
    */
   public requireWorkloadIdentity(options: RequireWorkloadIdentityOptions = {}): readonly ITerraformDependable[] {
     const { name, resourceGroupName } = this.props;
