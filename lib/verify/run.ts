@@ -247,8 +247,11 @@ function toView(pod: ApiPod): PodView {
 }
 
 /**
- * `npm run verify`: waits for the verification pod to read its secret through workload identity,
- * through the documented propagation window, and explains a failure by its known cause.
+ * What `npm run verify` does (lib/commands/verify.ts reads its arguments): waits for the verification
+ * pod to read its secret through workload identity, through the documented propagation window, and
+ * explains a failure by its known cause. Progress and the verdict are written to `io`, the secret
+ * masked in every form.
+ * @returns how it ended, which the command turns into its exit code
  */
 export async function verifyDeployment(options: VerifyOptions, io: VerifyIo): Promise<VerifyOutcome> {
   const known = [io.env.TF_VAR_keyvault_secret_value ?? ""];
