@@ -207,3 +207,14 @@ describe("synth's last line", () => {
     expect(result.stderr).toMatch(/^Invalid configuration \(1 problem\):\n/);
   });
 });
+
+describe("untrusted text in a usage error", () => {
+  test("an argument with a terminal escape or a bidi override is shown as escapes, once", async () => {
+    expect(await run(COMMANDS.config, ["a\u001b[2J\u202eb"])).toEqual({
+      code: EXIT.usage,
+      stdout: "",
+      stderr: 'config: unexpected argument "a\\u001b[2J\\u202eb"; it takes no arguments, only options (npm run config -- --help)\n',
+      work: [],
+    });
+  });
+});

@@ -220,7 +220,7 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: Com
       continue;
     }
     if (option.type === "boolean") {
-      if (token.value !== undefined) problems.push(`${raw} takes no value (got ${JSON.stringify(visible(token.value))}); give ${raw} alone`);
+      if (token.value !== undefined) problems.push(`${raw} takes no value (got ${JSON.stringify(token.value)}); give ${raw} alone`);
       else values[token.name] = true;
       continue;
     }
@@ -238,8 +238,8 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: Com
     const extra = positionals[max];
     problems.push(
       max === 0
-        ? `unexpected argument ${JSON.stringify(visible(extra))}; it takes no arguments, only options (${helpCommand(spec)})`
-        : `unexpected argument ${JSON.stringify(visible(extra))}; give at most ${max === 1 ? "one" : max} ${spec.positionals?.name}`,
+        ? `unexpected argument ${JSON.stringify(extra)}; it takes no arguments, only options (${helpCommand(spec)})`
+        : `unexpected argument ${JSON.stringify(extra)}; give at most ${max === 1 ? "one" : max} ${spec.positionals?.name}`,
     );
   }
   if (problems.length > 0) throw new UsageError(...problems);
