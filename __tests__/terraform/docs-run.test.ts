@@ -24,7 +24,8 @@
  * copied once into a scratch directory as `main`, with `../shared` beside it (a link to this
  * checkout's), and built once (`npm run build`). Each page with a block to run gets its own copy of
  * that clone; its blocks run in page order, each in a new bash at the clone's root, so files carry
- * over from block to block (a page's synth, then its plan), variables and `cd` do not. As always with
+ * over from block to block (a page's synth, then its plan), variables and `cd` do not (a block chosen
+ * alone with `jest -t` runs the blocks above it on its page first). As always with
  * `bash -e`, a command that fails before `&&` does not stop the block by itself (the commands after it
  * that need its work do), and the block's status is its last command's. Each block has
  * BLOCK_SECONDS, then its process group is killed. DOCS_TEST_KEEP=1 keeps the clones and prints where.
@@ -161,13 +162,21 @@ for (const page of pages) {
   if (page.blocks.length === 0) continue;
   describe(page.file, () => {
     let clone: string | undefined;
-    const cloneOf = (): string => (clone ??= pageClone(page.file));
+    const toRun = page.blocks.filter((b) => b.kind !== "skip");
+    let next = 0; // the page's blocks run in order: one chosen alone (jest -t) runs those above it first
+    const runInOrder = async (block: DocBlock): Promise<void> => {
+      clone ??= pageClone(page.file);
+      for (; toRun[next] !== block; next++) await runBlock(toRun[next], clone);
+      next++;
+      await runBlock(block, clone);
+    };
     for (const block of page.blocks) {
       const name = `${block.file}:${block.line} (${block.language})`;
       if (block.kind === "skip") {
         test.skip(`${name} is skipped: ${block.reason}`, () => undefined);
       } else {
-        test(`${name} runs as written`, () => runBlock(block, cloneOf()), (BLOCK_SECONDS + 30) * 1000 * Math.max(1, block.commands.length));
+        const seconds = (BLOCK_SECONDS + 30) * toRun.reduce((n, b) => n + Math.max(1, b.commands.length), 0);
+        test(`${name} runs as written`, () => runInOrder(block), seconds * 1000);
       }
     }
   });
