@@ -12,7 +12,6 @@ import {
   NamedCloudWorkspace,
   TerraformOutput,
   TerraformResource,
-  TerraformStack,
   TerraformVariable,
 } from "cdktf";
 import { Construct } from "constructs";
@@ -32,6 +31,7 @@ import { RbacKeyVault, RbacKeyVaultProps } from "../rbac-key-vault";
 import { Workloads } from "../workloads";
 import { AzureResourceGroup } from "../resource-group";
 import { VerificationPod } from "../verification-pod";
+import { SingleRenderStack } from "./single-render-stack";
 
 /** The stack name, and so the directory under cdktf.out/stacks/. */
 export const DEFAULT_STACK_NAME = "aks-workload-identity";
@@ -95,7 +95,7 @@ export const REQUIRED_TERRAFORM = ">= 1.11";
  * identities for the workloads, an RBAC Key Vault with secrets they may read, and the pod that
  * proves it. The group, cluster and vault may instead exist already, or the cluster be adopted.
  */
-export class AksWorkloadIdentityStack extends TerraformStack {
+export class AksWorkloadIdentityStack extends SingleRenderStack {
   /** The cluster: new, adopted or existing. */
   public readonly cluster: ICluster;
   /** The Key Vault, new or existing. */
@@ -112,7 +112,7 @@ export class AksWorkloadIdentityStack extends TerraformStack {
     // stops at init with its version, not later on an argument it does not know.
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     // Checked on the synthesized resources at synth: unsuppressed errors fail it.
-    applyPolicy(this, { suppressions: config.policy.suppressions });
+    applyPolicy(this, { suppressions: config.policy.suppressions, render: () => this.renderForValidation() });
     new AzurermProvider(this, "azurerm", { features: [{}] });
     new RandomProvider(this, "random");
     new TimeProvider(this, "time");
