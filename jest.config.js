@@ -2,7 +2,7 @@
 module.exports = {
   testEnvironment: "node",
   // jest's default is one worker fewer than there are cores: one worker on a 2-core machine. Its own
-  // process only waits for the workers, so use every core (42 s instead of 54 s for the unit suite).
+  // process only waits for the workers, so use every core (`npm run bench -- --suites` measures the suite).
   maxWorkers: "100%",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],

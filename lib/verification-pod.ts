@@ -90,7 +90,7 @@ export class VerificationPod extends Construct {
     const env = { KEYVAULT_URL: props.secret.vaultUri, SECRET_NAME: props.secret.secretName };
     // The environment is ignored with what the webhook injects, so changes to it replace the pod through this.
     // A plain terraform_data resource: cdktf's DataResource class runs `terraform version` at every
-    // synth (~0.13 s, and a failed synth where Terraform is not installed).
+    // synth (a process start each time, and a failed synth where Terraform is not installed).
     const inputs = new TerraformResource(this, "Inputs", { terraformResourceType: "terraform_data" });
     inputs.addOverride("input", { keyvault_url: env.KEYVAULT_URL, secret_name: env.SECRET_NAME });
     const ready = propagationWait(this, "Propagation", props.propagationWaitSeconds ?? 60, [props.identity.credential, ...(props.dependsOn ?? [])]);

@@ -1,6 +1,6 @@
 // `node scripts/run.js ENTRY [ARGS...]`: runs a command of this project (main = synthesize) in this
 // process, after building it only if a file it is built from changed (see build-app.js). One Node
-// start instead of two, and no 0.3 s build when nothing changed.
+// start instead of two, and no build when nothing changed.
 const path = require("path");
 const { ensureBuilt, ENTRIES } = require("./build-app");
 

@@ -72,7 +72,7 @@ const median = (values: number[]) => {
 };
 
 function run(c: Case): Result {
-  measure(c); // warm-up: file cache, V8 code cache
+  measure(c); // warm-up: file cache
   const samples = Array.from({ length: c.runs }, () => measure(c));
   const peaks = samples.map((s) => s.peakMiB).filter((p): p is number => p !== undefined);
   return { name: c.name, runs: c.runs, medianSeconds: median(samples.map((s) => s.seconds)), medianPeakMiB: peaks.length ? median(peaks) : undefined };
