@@ -9,7 +9,11 @@ describe("help/api.md", () => {
   test("is what npm run api-docs writes from the doc comments of lib/index.ts's exports (run it after changing the public API)", () => {
     const { markdown } = renderApiReference(ROOT);
     const current = fs.readFileSync(path.join(ROOT, API_REFERENCE), "utf8");
-    if (current !== markdown) throw new Error(`${API_REFERENCE} is stale: run npm run api-docs`);
+    if (current !== markdown) {
+      const [want, have] = [markdown.split("\n"), current.split("\n")];
+      const line = want.findIndex((text, i) => text !== have[i]);
+      throw new Error(`${API_REFERENCE} is stale: run npm run api-docs (line ${line + 1}: expected ${JSON.stringify(want[line])}, found ${JSON.stringify(have[line])})`);
+    }
     // What a reader looks for: each construct, with its props' documented defaults.
     for (const name of ["AksOidcCluster", "ExistingAksOidcCluster", "FederatedIdentity", "RbacKeyVault", "VerificationPod", "Workloads", "AksWorkloadIdentityStack"]) {
       expect(current).toContain(`\n### ${name}\n`);
