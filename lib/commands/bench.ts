@@ -140,8 +140,9 @@ function bench(options: BenchOptions, io: CommandIo): void {
     const withRatio = results.map((r) => ({ ...r, timesFloor: r.medianSeconds / floor }));
     const seconds = (name: string) => withRatio.find((r) => r.name.startsWith(name))?.medianSeconds ?? NaN;
     const ours = seconds("npx cdktf synth, end to end") - seconds("npx cdktf synth, CLI alone");
+    const targets = targetVerdicts(withRatio);
     if (options.json) {
-      io.stdout.write(`${JSON.stringify({ node: process.version, cpus: os.cpus().length, results: withRatio, cdktfSynthBeyondCliSeconds: ours }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ node: process.version, cpus: os.cpus().length, results: withRatio, cdktfSynthBeyondCliSeconds: ours, targets }, null, 2)}\n`);
       return;
     }
     const rows = withRatio.map((r) => [r.name, String(r.runs), r.medianSeconds.toFixed(3), r.medianPeakMiB?.toFixed(0) ?? "-", `${r.timesFloor.toFixed(1)}x`]);
@@ -150,11 +151,44 @@ function bench(options: BenchOptions, io: CommandIo): void {
     const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
     io.stdout.write(
       `node ${process.version}, ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? ""}\n${line(header)}\n${rows.map(line).join("\n")}\n` +
-        `npx cdktf synth beyond the CLI's own share: ${ours.toFixed(3)} s\n`,
+        `npx cdktf synth beyond the CLI's own share: ${ours.toFixed(3)} s\n` +
+        targets.map((t) => `target: ${t.name} at most ${t.limit}: ${t.measured}, ${t.met ? "met" : "NOT MET"}\n`).join(""),
     );
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** A speed the project holds itself to (issue 17), read from the bench's own cases. */
+export interface Target {
+  /** The case it is measured on. */
+  readonly name: string;
+  /** What it must stay within: a multiple of the floor, or seconds. */
+  readonly limit: { readonly timesFloor: number } | { readonly seconds: number };
+}
+
+export const TARGETS: readonly Target[] = [
+  { name: "synth, default configuration", limit: { timesFloor: 5 } },
+  { name: "synth, 1000 workloads", limit: { seconds: 1.5 } },
+];
+
+export interface TargetVerdict {
+  readonly name: string;
+  /** The limit and the measured value, as the bench prints them: `5.0x floor`, `1.500 s`. */
+  readonly limit: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+/** Each target, against the medians of one run (a target whose case did not run is left out). */
+export function targetVerdicts(results: readonly { name: string; medianSeconds: number; timesFloor: number }[], targets = TARGETS): TargetVerdict[] {
+  return targets.flatMap((target) => {
+    const result = results.find((r) => r.name === target.name);
+    if (!result) return [];
+    return "timesFloor" in target.limit
+      ? [{ name: target.name, limit: `${target.limit.timesFloor.toFixed(1)}x floor`, measured: `${result.timesFloor.toFixed(1)}x`, met: result.timesFloor <= target.limit.timesFloor }]
+      : [{ name: target.name, limit: `${target.limit.seconds.toFixed(3)} s`, measured: `${result.medianSeconds.toFixed(3)} s`, met: result.medianSeconds <= target.limit.seconds }];
+  });
 }
 
 /** `npm run bench`. */
@@ -164,7 +198,9 @@ export const benchCommand = defineCommand(
     usage: ["npm run bench -- [--runs N] [--json] [--suites] [--terraform]"],
     about: `Median wall time and peak memory of synthesis (default configuration; 10, 100 and 1000
 workloads; npx cdktf synth) against a floor measured in the same run: a Node process that reads
-and writes the same cdk.tf.json. The test suites take minutes, so they run only when asked.`,
+and writes the same cdk.tf.json; then the project's targets (synthesis of the default
+configuration at most 5x the floor, of 1000 workloads at most 1.5 s), each met or not. The test
+suites take minutes, so they run only when asked.`,
     options: {
       runs: { type: "string", value: "N", help: "runs of each case after one warm-up (5; the suites and npx cdktf synth at most 3)" },
       json: { type: "boolean", help: "print the results as JSON" },
