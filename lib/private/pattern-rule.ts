@@ -1,4 +1,4 @@
-import type { NameRule } from "../naming-rules";
+import type { NameRule } from "../name-rule";
 
 /** A naming rule as a length range and patterns, each with what a value that fails it is told. */
 export interface PatternRuleSpec {

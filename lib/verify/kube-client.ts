@@ -4,7 +4,7 @@ import * as https from "https";
 import * as os from "os";
 import * as path from "path";
 import type * as K8s from "@kubernetes/client-node";
-import type { PodApi } from "./run";
+import type { PodApi } from "./pod-api";
 
 /** Largest response read: a pod is a few KiB; a log is asked for with a byte limit, which a server may ignore. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;

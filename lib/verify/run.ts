@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { diagnose, ExpectedChain, FIXES, maskSecrets, PodView, Verdict, wantsPreviousLog } from "./diagnose";
 import { officialClient, RequestTimeout, SetupError } from "./kube-client";
+import type { ApiPod, PodApi } from "./pod-api";
 import { maskKnownSecrets, maskSecretText, redactUrls } from "./redact";
 import { visible } from "../private/visible-text";
 import { isObject } from "../terraform-json/json";
@@ -38,11 +39,8 @@ export interface VerifyIo {
   readonly connect?: () => Promise<PodApi>;
 }
 
-/** The part of the client's `CoreV1Api` that verify uses. A missing pod rejects with `{ code: 404 }`. */
-export interface PodApi {
-  readNamespacedPod(request: { name: string; namespace: string }): Promise<ApiPod>;
-  readNamespacedPodLog(request: { name: string; namespace: string; container: string; previous?: boolean; tailLines?: number; limitBytes?: number }): Promise<string>;
-}
+
+export type { ApiPod, PodApi } from "./pod-api";
 
 export interface VerifyOptions {
   /** The stack's outputs file (absolute); without it, `terraform output -json` in `stackDir`. */
@@ -200,25 +198,6 @@ function podReader(api: PodApi, requestMs: () => number): PodReader {
   };
 }
 
-/** A pod as the API returns it, reduced to the fields verify reads. */
-export interface ApiPod {
-  metadata?: { labels?: { [key: string]: string } };
-  spec?: {
-    containers?: Array<{ env?: Array<{ name: string; value?: string }> }>;
-    volumes?: Array<{ projected?: { sources?: Array<{ serviceAccountToken?: { path: string } }> } }>;
-  };
-  status?: {
-    phase?: string;
-    conditions?: Array<{ type: string; status: string; message?: string }>;
-    containerStatuses?: Array<{
-      restartCount?: number;
-      state?: ContainerState;
-      lastState?: ContainerState;
-    }>;
-  };
-}
-
-type ContainerState = { waiting?: { reason?: string; message?: string }; terminated?: { exitCode: number; reason?: string } };
 
 /**
  * The webhook's token is a projected service account token at `azure-identity-token` (webhook up
