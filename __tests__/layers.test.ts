@@ -137,6 +137,17 @@ describe("the layers of lib/", () => {
   });
 });
 
+test("README.md's Layout section names every folder of lib/ and every layer", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const start = readme.indexOf("\n## Layout\n");
+  const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+  const folders = fs.readdirSync(path.join(ROOT, "lib"), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `\`lib/${e.name}/\``);
+  expect(folders.filter((f) => !section.includes(f))).toEqual([]);
+  const rows = section.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| layer") && !line.startsWith("| ---"));
+  const named = rows.flatMap((row) => row.split("|")[1].split(",").map((name) => name.trim()));
+  expect(named).toEqual(LAYERS.map((l) => l.name));
+});
+
 describe("lint holds the layers", () => {
   // One probe per layer and per layer it must not reach, linted as if it were a file in that layer's
   // folder (ESLint's lintText with a filePath: nothing is written into lib/).
