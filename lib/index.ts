@@ -23,7 +23,8 @@ export * from "./defaults";
 // with the app.
 export { AksWorkloadIdentityStack, DEFAULT_STACK_NAME, REQUIRED_TERRAFORM } from "./app/aks-workload-identity-stack";
 export type { AksWorkloadIdentityStackProps } from "./app/aks-workload-identity-stack";
-export { resolveConfig } from "./config/load";
-export type { LoadedConfig, ResolveConfigOptions } from "./config/load";
+export { resolveConfig } from "./config/resolve";
+export type { LoadedConfig, ResolvedValue, ResolveConfigOptions } from "./config/resolve";
 export { ConfigError } from "./config/errors";
+export type { ConfigProblem } from "./config/errors";
 export type { AppConfig } from "./config/types";

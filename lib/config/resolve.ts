@@ -17,18 +17,25 @@ import type { AppConfig } from "./types";
 
 /** One resolved leaf value and where it came from. */
 export interface ResolvedValue {
+  /** The key's path in the configuration, e.g. `keyVault.name`. */
   readonly path: string;
+  /** The value as resolved, as it stands in `config`. */
   readonly value: string | number | boolean;
+  /** Where it came from: the default, the file, or an environment variable. */
   readonly source: Source;
 }
 
+/** A configuration resolved and validated: what `AksWorkloadIdentityStack` takes, and where each value came from. */
 export interface LoadedConfig {
+  /** The configuration, every default applied. */
   readonly config: AppConfig;
   /** Every leaf of `config` in schema order, with its source. */
   readonly values: readonly ResolvedValue[];
 }
 
+/** Where the values `resolveConfig` resolves may come from besides the raw object. */
 export interface ResolveConfigOptions {
+  /** The article's environment variables (`LOCATION`, `KEYVAULT_NAME`, …), which override the raw values. @default - none */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** How to name the file the raw values came from, in sources. @default - values are reported as from "inline" */
   readonly file?: string;

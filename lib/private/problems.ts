@@ -108,6 +108,7 @@ class ContainsItself extends Error {}
 
 /** Thrown when the configuration cannot be used; lists every problem found, not just the first. */
 export class ConfigError extends Error {
+  /** Every problem found (the message lists them, up to a limit). */
   public readonly problems: readonly ConfigProblem[];
   /** Problems found beyond those in `problems`, counted only. */
   public readonly more: number;
