@@ -16,7 +16,7 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Testing, TerraformStack } from "cdktf";
 import { AksWorkloadIdentityStack, DEFAULT_STACK_NAME } from "../lib/app/aks-workload-identity-stack";
 import { resolveConfig } from "../lib/config/load";
-import { onlyResource, ref, resources, synthApp, renderOnlyApp } from "./helpers";
+import { onlyResource, ref, resources, synthApp } from "./helpers";
 
 const HEX = "${random_id.Suffix.hex}";
 
@@ -224,14 +224,5 @@ describe("AksWorkloadIdentityStack beside other stacks", () => {
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
-  });
-});
-
-describe("AksWorkloadIdentityStack rendering", () => {
-  test("never hands out a render from an earlier validation (HCL synthesis, then a change)", () => {
-    const stack = new AksWorkloadIdentityStack(renderOnlyApp(), DEFAULT_STACK_NAME, { config: resolveConfig({ suffix: "abc123" }).config });
-    Testing.synthHcl(stack, true);
-    stack.addOverride("terraform.required_version", ">= 1.11");
-    expect(JSON.parse(Testing.synth(stack)).terraform.required_version).toBe(">= 1.11");
   });
 });
