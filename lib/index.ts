@@ -13,6 +13,7 @@ export * from "./resource-group";
 export * from "./verification-pod";
 export * from "./workloads";
 export * from "./interfaces";
+export * from "./name-rule";
 export * from "./naming-rules";
 export * from "./invalid-props-error";
 export * from "./defaults";
