@@ -5,6 +5,7 @@ import { cell, code } from "../lib/terraform-json/markdown";
 import {
   interpolations,
   isExpression,
+  MAX_TEMPLATE_NESTING,
   parseReference,
   pathText,
   Reference,
@@ -198,6 +199,41 @@ describe("templates", () => {
     [[], ""],
   ])("pathText(%j) is %j", (path, expected) => {
     expect(pathText(path)).toBe(expected);
+  });
+});
+
+describe("hostile templates: every reader returns, without exhausting the stack or taking quadratic time", () => {
+  const readers: [string, (value: string) => unknown][] = [
+    ["interpolations", interpolations],
+    ["isExpression", isExpression],
+    ["referencesIn", referencesIn],
+    ["referenceOf", referenceOf],
+    ["soleReference", soleReference],
+    ["replaceInterpolations", (value) => replaceInterpolations(value, (e) => e)],
+  ];
+  const nested = (levels: number) => '${"'.repeat(levels) + "${azurerm_key_vault.Vault.id}" + '"}'.repeat(levels);
+  test.each<[string, string]>([
+    ["string literals nested 20,000 deep (were: Maximum call stack size exceeded)", '${"'.repeat(20_000)],
+    ["and closed", nested(20_000)],
+    ["index keys that are templates, nested 20,000 deep (were: Maximum call stack size exceeded)", "${a" + '["${a'.repeat(20_000)],
+    ["200,000 traversals in one interpolation (were: too many arguments spread into push)", "${" + "a.b ".repeat(200_000) + "}"],
+    ["40,000 for expressions, each binding its own name (took 14 s)", "${[" + Array.from({ length: 40_000 }, (_, i) => `for v${i} in x.y :`).join(" ") + " z]}"],
+  ])("%s", (_, value) => {
+    for (const [name, read] of readers) {
+      const started = Date.now();
+      expect(() => read(value)).not.toThrow();
+      expect([name, Date.now() - started < 5_000]).toEqual([name, true]);
+    }
+  });
+
+  test(`nesting up to ${MAX_TEMPLATE_NESTING} string literals is read; deeper is text, as an unclosed interpolation is`, () => {
+    expect(referencesIn(nested(MAX_TEMPLATE_NESTING)).map(brief)).toEqual(["azurerm_key_vault.Vault id"]);
+    expect(isExpression(nested(MAX_TEMPLATE_NESTING + 1))).toBe(false);
+    expect(referencesIn(nested(MAX_TEMPLATE_NESTING + 1))).toEqual([]);
+  });
+
+  test("a for expression's names stay bound in it only, however many there are", () => {
+    expect(referencesIn('${[for s in var.a : s.id]} ${s.x.y} ${[for s in var.b : "${s.id}"]}').map(brief)).toEqual(["var.a", "s.x y", "var.b"]);
   });
 });
 

@@ -122,10 +122,23 @@ interface Found {
   readonly steps: readonly Step[];
 }
 
+/**
+ * String literals nested in expressions nested in string literals (`${"${"${…`) deeper than this
+ * are read as never closed, so that the template around them is text: the scan recurses once per
+ * level, and an input made of nothing but such nesting must not exhaust the stack.
+ */
+export const MAX_TEMPLATE_NESTING = 200;
+
+/**
+ * The names the enclosing `for` expressions bind, counted, so that looking one up and leaving its
+ * expression cost the same however many there are.
+ */
+type Bound = Map<string, number>;
+
 /** The interpolations and directives of a template, outermost only, in order; an unclosed `${` and everything after it is text. */
 export function interpolations(template: string): Interpolation[] {
   const found: Interpolation[] = [];
-  if (mayInterpolate(template)) scanTemplate(template, 0, false, undefined, found);
+  if (mayInterpolate(template)) scanTemplate(template, 0, false, undefined, found, new Map(), 0);
   return found;
 }
 
@@ -167,7 +180,7 @@ export function referencesIn(value: unknown): Reference[] {
     if (typeof v === "string") {
       if (!mayInterpolate(v)) return;
       const found: Found[] = [];
-      scanTemplate(v, 0, false, found, []);
+      scanTemplate(v, 0, false, found, [], new Map(), 0);
       for (const traversal of found) {
         const reference = referenceOfSteps(traversal.steps);
         if (reference) references.push(reference);
@@ -194,7 +207,7 @@ export function soleReference(expression: string): Reference | undefined {
   if (trimmed.startsWith("~")) trimmed = trimmed.slice(1).trimStart();
   if (trimmed.endsWith("~")) trimmed = trimmed.slice(0, -1).trimEnd();
   const found: Found[] = [];
-  if (scanExpression(`${trimmed}}`, 0, found) !== trimmed.length + 1) return undefined;
+  if (scanExpression(`${trimmed}}`, 0, found, new Map(), 0) !== trimmed.length + 1) return undefined;
   return found.length === 1 && found[0].start === 0 && found[0].end === trimmed.length ? referenceOfSteps(found[0].steps) : undefined;
 }
 
@@ -254,7 +267,7 @@ function identifierEnd(text: string, at: number): number {
  * expression, where `\` escapes) to its closing `"`. Records its interpolations and the traversals in
  * them. Returns where it ends, after the closing quote; -1 when a quote or a brace is never closed.
  */
-function scanTemplate(text: string, at: number, quoted: boolean, traversals: Found[] | undefined, found: Interpolation[], bound: readonly string[] = []): number {
+function scanTemplate(text: string, at: number, quoted: boolean, traversals: Found[] | undefined, found: Interpolation[], bound: Bound, depth: number): number {
   let i = at;
   while (i < text.length) {
     const c = text[i];
@@ -269,9 +282,10 @@ function scanTemplate(text: string, at: number, quoted: boolean, traversals: Fou
     }
     if ((c === "$" || c === "%") && text[i + 1] === "{") {
       const inner: Found[] | undefined = traversals && [];
-      const end = scanExpression(text, i + 2, inner, bound);
+      const end = scanExpression(text, i + 2, inner, bound, depth);
       if (end < 0) return quoted ? -1 : text.length;
-      if (inner) traversals!.push(...inner);
+      // One at a time: spreading a list of a hundred thousand into push's arguments overflows the stack.
+      if (inner) for (const traversal of inner) traversals!.push(traversal);
       found.push({ start: i, end, expression: text.slice(i + 2, end - 1), directive: c === "%" });
       i = end;
       continue;
@@ -283,11 +297,25 @@ function scanTemplate(text: string, at: number, quoted: boolean, traversals: Fou
 
 /**
  * Reads an expression from `at` up to the `}` that closes it, recording its traversals. Returns
- * where it ends, after that `}`; -1 when it is never closed.
+ * where it ends, after that `}`; -1 when it is never closed. `bound` holds the names enclosing `for`
+ * expressions bind; those this one binds are added while it is read and removed when it ends.
+ * `nesting` counts the string literals it is inside.
  */
-function scanExpression(text: string, at: number, traversals: Found[] | undefined, outer: readonly string[] = []): number {
+function scanExpression(text: string, at: number, traversals: Found[] | undefined, bound: Bound, nesting: number): number {
   /** Names a `for` expression binds (`s` in `[for s in list : s.id]`): not references, anywhere later in this expression. */
-  let bound = outer;
+  const binds: string[] = [];
+  try {
+    return scanExpressionBody(text, at, traversals, bound, nesting, binds);
+  } finally {
+    for (const name of binds) {
+      const count = bound.get(name)!;
+      if (count === 1) bound.delete(name);
+      else bound.set(name, count - 1);
+    }
+  }
+}
+
+function scanExpressionBody(text: string, at: number, traversals: Found[] | undefined, bound: Bound, nesting: number, binds: string[]): number {
   let depth = 0;
   /** The last character that was not space: after a `.`, a name is an attribute, not the start of a reference. */
   let last = "";
@@ -299,7 +327,8 @@ function scanExpression(text: string, at: number, traversals: Found[] | undefine
       continue;
     }
     if (c === '"') {
-      i = scanTemplate(text, i + 1, true, traversals, [], bound);
+      if (nesting >= MAX_TEMPLATE_NESTING) return -1;
+      i = scanTemplate(text, i + 1, true, traversals, [], bound, nesting + 1);
       if (i < 0) return -1;
       last = c;
       continue;
@@ -330,10 +359,14 @@ function scanExpression(text: string, at: number, traversals: Found[] | undefine
       let end = last === "." || !traversals ? identifierEnd(text, i) : -1;
       const names = end < 0 && text.startsWith("for", i) ? matchAt(FOR_NAMES, text, i + 3) : null;
       if (names) {
-        bound = [...bound, ...names.slice(1).filter((name): name is string => name !== undefined)];
+        for (const name of names.slice(1)) {
+          if (name === undefined) continue;
+          binds.push(name);
+          bound.set(name, (bound.get(name) ?? 0) + 1);
+        }
         end = i + 3 + names[0].length;
       }
-      if (end < 0) end = traversal(text, i, traversals!, bound);
+      if (end < 0) end = traversal(text, i, traversals!, bound, nesting);
       last = "a";
       i = end;
       continue;
@@ -350,7 +383,7 @@ function scanExpression(text: string, at: number, traversals: Found[] | undefine
  * An index that is not a literal ends it: `x.y[count.index]` is read as `x.y`, then `count.index`.
  * Returns where it ends.
  */
-function traversal(text: string, at: number, traversals: Found[], bound: readonly string[]): number {
+function traversal(text: string, at: number, traversals: Found[], bound: Bound, nesting: number): number {
   const head = identifierAt(text, at)!;
   let i = at + head.length;
   if (text.startsWith("::", i)) {
@@ -372,20 +405,21 @@ function traversal(text: string, at: number, traversals: Found[], bound: readonl
       } else break;
     } else if (text[i] === "[") {
       const index = readIndex(text, i);
-      if (!index || (typeof index.key === "string" && hasInterpolation(text.slice(i + 1, index.end - 1)))) break;
+      if (!index || (typeof index.key === "string" && hasInterpolation(text.slice(i + 1, index.end - 1), nesting))) break;
       steps.push({ key: index.key });
       i = index.end;
     } else break;
     end = i;
   }
-  if ((steps.length === 1 && matchAt(CALL, text, end)) || bound.includes(head)) return end;
+  if ((steps.length === 1 && matchAt(CALL, text, end)) || bound.has(head)) return end;
   traversals.push({ start: at, end, steps });
   return end;
 }
 
 /** True when a quoted key (`"a-${x}"`, quotes included) is a template rather than a literal. */
-function hasInterpolation(quotedKey: string): boolean {
+function hasInterpolation(quotedKey: string, nesting: number): boolean {
   const found: Interpolation[] = [];
-  scanTemplate(quotedKey.slice(1), 0, true, undefined, found);
+  if (nesting >= MAX_TEMPLATE_NESTING) return true;
+  scanTemplate(quotedKey.slice(1), 0, true, undefined, found, new Map(), nesting + 1);
   return found.length > 0;
 }
