@@ -103,6 +103,8 @@ describe("option values", () => {
   test.each([
     ["verify", ["--timeout", "soon"], 'verify: --timeout must be a number of seconds, not "soon"; e.g. --timeout 600\n'],
     ["verify", ["--interval", "0"], 'verify: --interval must be a positive number of seconds, not "0"; e.g. --interval 5\n'],
+    // A longer pause than a Node timer keeps fires after 1 ms: verify would poll without pause.
+    ["verify", ["--timeout", "1e7", "--interval", "2147484"], 'verify: --interval must be at most 2147483 seconds (about 24 days), not "2147484"; e.g. --interval 5\n'],
     ["verify", ["--outputs"], "verify: --outputs needs a value: --outputs FILE\n"],
     ["verify", ["--stack", "--pod", "x"], "verify: --stack needs a value: --stack DIR\n"],
     ["bench", ["--runs", "0"], 'bench: --runs must be a whole number from 1 to 9999, not "0"; e.g. --runs 5\n'],

@@ -5,12 +5,21 @@ import { defineCommand, EXIT, runMain, UsageError } from "./cli";
 /** verify's exit codes: 0 and 1 as every command's, then its own. */
 export const VERIFY_EXIT: Readonly<Record<VerifyOutcome, number>> = { pass: EXIT.ok, fail: EXIT.failed, setup: 3, timeout: 4 };
 
-/** A number of seconds: --timeout may be 0 (one poll), --interval must be more. */
+/**
+ * The longest pause a Node timer keeps (2^31-1 ms, about 24 days): a longer one fires after 1 ms, so
+ * an --interval beyond it (with a --timeout as long) would poll the API server without pause.
+ */
+const MAX_INTERVAL_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** A number of seconds: --timeout may be 0 (one poll), --interval must be more, and at most MAX_INTERVAL_SECONDS. */
 function seconds(flag: "timeout" | "interval", given: string | undefined, fallback: number): number {
   if (given === undefined) return fallback;
   const value = Number(given);
   if (given.trim() === "" || !Number.isFinite(value) || value < 0 || (flag === "interval" && value === 0)) {
     throw new UsageError(`--${flag} must be a ${flag === "interval" ? "positive " : ""}number of seconds, not ${JSON.stringify(given)}; e.g. --${flag} ${flag === "interval" ? 5 : 600}`);
+  }
+  if (flag === "interval" && value > MAX_INTERVAL_SECONDS) {
+    throw new UsageError(`--interval must be at most ${MAX_INTERVAL_SECONDS} seconds (about 24 days), not ${JSON.stringify(given)}; e.g. --interval 5`);
   }
   return value;
 }
