@@ -40,6 +40,15 @@ describe("AksOidcCluster errors", () => {
     expect(error.message.split("\n")[0]).toBe("Invalid construct props (8 problems):");
   });
 
+  test("skips admin groups given as a list known only at apply (was: its one placeholder element failed as a UUID)", () => {
+    expect(() =>
+      synthConstructs((stack) => {
+        const groups = new TerraformVariable(stack, "admins", { type: "list(string)" }).listValue;
+        new AksOidcCluster(stack, "Cluster", { name: "myAKSCluster", resourceGroup: FAKE_RESOURCE_GROUP, localAccountsDisabled: true, adminGroupObjectIds: groups });
+      }),
+    ).not.toThrow();
+  });
+
   test("fails when the node count is not a whole number", () => {
     expect(clusterError({ nodeCount: 1.5 }).message).toBe(
       "Invalid construct props (1 problem):\n  - stack/Cluster.nodeCount: must be a whole number, not a number (got 1.5); give a whole number from 1 to 1000",

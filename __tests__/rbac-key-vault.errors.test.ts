@@ -48,6 +48,19 @@ describe("RbacKeyVault errors", () => {
     ]);
   });
 
+  test("reads Terraform's own ${…} written into a name as known only at apply, checking the text before it (was: refused for its '$')", () => {
+    const named = (name: string) => synthConstructs((stack) => new RbacKeyVault(stack, "KeyVault", { ...VALID, name }));
+    expect(() => named("kv-${random_id.suffix.hex}")).not.toThrow();
+    expect(() => named("${var.vault_name}")).not.toThrow();
+    expect(() => named('kv-%{ if var.prod }p%{ endif }')).not.toThrow();
+    expect(propsErrorOf(() => named("kv-workload-identity-abcde${var.x}")).problems.map((p) => p.problem)).toEqual([
+      "is at least 26 characters long without the parts known only at apply; it must be 3-24",
+    ]);
+    expect(propsErrorOf(() => named("kv_${var.x}")).problems.map((p) => p.problem)).toEqual(["contains a character other than letters, digits and '-'"]);
+    // $${ is Terraform's escape for a literal ${: the '$' is in the name.
+    expect(propsErrorOf(() => named("kv-$${x}")).problems.map((p) => p.problem)).toEqual(["contains a character other than letters, digits and '-'"]);
+  });
+
   test("fails when secrets are missing, misnamed or share a key, listing every problem at once", () => {
     expect(vaultError({ secrets: [] }).message).toBe('Invalid construct props (1 problem):\n  - stack/KeyVault.secrets: is empty (got []); give at least one secret');
     const error = vaultError({

@@ -23,7 +23,8 @@ export class PropChecks {
   /** Checks `value`, when given, against a naming rule. */
   public name(prop: string, value: string | undefined, rule: NameRule): void {
     if (value === undefined) return;
-    const problem = Token.isUnresolved(value) ? rule.knownPartsProblem?.(knownParts(value)) : rule.problem(value);
+    const parts = knownParts(value);
+    const problem = parts === undefined ? rule.problem(value) : rule.knownPartsProblem?.(parts);
     if (problem !== undefined) this.add({ prop, value, problem, fix: rule.fix, rule: rule.rule });
   }
 
@@ -47,7 +48,23 @@ export class PropChecks {
   }
 }
 
-/** The literal text of a string that holds tokens, as the pieces between them. */
-function knownParts(value: string): string[] {
-  return Tokenization.reverseString(value).literals.map((literal) => String(literal));
+/** Where Terraform starts reading an expression (`${`) or a directive (`%{`) in a string. */
+const TEMPLATE_START = /[$%]\{/;
+
+/**
+ * The text of `value` known at synth, as the pieces between what is known only at apply; undefined
+ * when all of it is known. Unknown are cdktf tokens, an element of a list token (which stands for the
+ * whole value), and Terraform's own `${…}` and `%{…}` written into the string (`"kv-${random_id.s.hex}"`),
+ * which Terraform evaluates: a piece is kept up to the first of them, as where one ends is not read here.
+ */
+function knownParts(value: string): string[] | undefined {
+  if (Token.isUnresolved([value])) return [];
+  const tokens = Token.isUnresolved(value);
+  const literals = tokens ? Tokenization.reverseString(value).literals.map((literal) => String(literal)) : [value];
+  if (!tokens && !TEMPLATE_START.test(value)) return undefined;
+  return literals.map((literal) => {
+    const start = literal.search(TEMPLATE_START);
+    return start < 0 ? literal : literal.slice(0, start);
+  });
 }
+
