@@ -2,8 +2,23 @@ import { DataAzurermResourceGroup } from "@cdktf/provider-azurerm/lib/data-azure
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { Construct } from "constructs";
 import { IResourceGroupRef } from "./interfaces";
-import { NAME_RULES } from "./naming-rules";
+import { NAME_RULES, NameRule } from "./naming-rules";
 import { PropChecks } from "./private/prop-checks";
+
+/**
+ * The location rule, applied as azurerm applies locations: a display name (`East US`) is the region
+ * `eastus`, lowercased without spaces, as the configuration layer normalises it too.
+ */
+const DISPLAY_NAME_OR_LOCATION: NameRule = {
+  rule: NAME_RULES.location.rule,
+  fix: NAME_RULES.location.fix,
+  problem: (value) => NAME_RULES.location.problem(regionName(value)),
+  knownPartsProblem: (parts) => NAME_RULES.location.knownPartsProblem?.(parts.map(regionName)),
+};
+
+function regionName(location: string): string {
+  return location.toLowerCase().replace(/\s+/g, "");
+}
 
 /** What a new resource group is given. */
 export interface AzureResourceGroupProps {
@@ -35,7 +50,7 @@ export class AzureResourceGroup {
   public static create(scope: Construct, id: string, props: AzureResourceGroupProps): IResourceGroupRef {
     const checks = new PropChecks(scope, id);
     checks.name("name", props.name, NAME_RULES.resourceGroupName);
-    checks.name("location", props.location, NAME_RULES.location);
+    checks.name("location", props.location, DISPLAY_NAME_OR_LOCATION);
     checks.throwIfAny();
     return new ResourceGroup(scope, id, { name: props.name, location: props.location, tags: props.tags ? { ...props.tags } : undefined });
   }
