@@ -54,6 +54,20 @@ describe("FederatedIdentity errors", () => {
     );
   });
 
+  test("fails when two credentials of the identity have one name, by props and by bind (was: synthesized, for Azure to refuse at apply)", () => {
+    const line = '  - stack/Workload.serviceAccounts[1].federatedCredentialName: duplicates serviceAccounts[0].federatedCredentialName on this identity (got "FIC-0"); give each credential of an identity its own name';
+    const byProps = propsErrorOf(() => synthConstructs((stack) => new FederatedIdentity(stack, "Workload", { ...PROPS, serviceAccounts: [account(0), { name: "sa-1", federatedCredentialName: "FIC-0" }] })));
+    expect(byProps.message).toBe(`Invalid construct props (1 problem):\n${line}`);
+    synthConstructs((stack) => {
+      const identity = new FederatedIdentity(stack, "Workload", PROPS);
+      identity.bind(account(0));
+      expect(propsErrorOf(() => identity.bind({ name: "sa-1", federatedCredentialName: "FIC-0" })).message).toBe(`Invalid construct props (1 problem):\n${line}`);
+      expect(identity.serviceAccounts).toHaveLength(1);
+      identity.bind(account(1));
+      expect(identity.serviceAccounts).toHaveLength(2);
+    });
+  });
+
   test("fails when a service account's name is known only at apply and the binding has no id", () => {
     const error = propsErrorOf(() =>
       synthConstructs((stack) => {

@@ -120,13 +120,16 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
   private readonly identity: UserAssignedIdentity;
   private readonly issuer: string;
   private readonly bound: BoundServiceAccount[] = [];
+  /** The index of the binding each credential name (case folded, when known at synth) was given to. */
+  private readonly credentialNames = new Map<string, number>();
   private readonly kubernetesDependsOn?: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: FederatedIdentityProps) {
     super(scope, id);
     const checks = new PropChecks(this);
     checks.name("identityName", props.identityName, NAME_RULES.identityName);
-    (props.serviceAccounts ?? []).forEach((binding, i) => this.checkBinding(checks, binding, i));
+    const names = new Map<string, number>();
+    (props.serviceAccounts ?? []).forEach((binding, i) => this.checkBinding(checks, binding, i, names));
     checks.throwIfAny();
     this.identity = new UserAssignedIdentity(this, "Identity", {
       name: props.identityName,
@@ -154,13 +157,16 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
    */
   public bind(binding: ServiceAccountBinding): BoundServiceAccount {
     const checks = new PropChecks(this);
-    this.checkBinding(checks, binding, this.bound.length);
+    this.checkBinding(checks, binding, this.bound.length, new Map(this.credentialNames));
     checks.throwIfAny();
     return this.create(binding);
   }
 
-  /** What is wrong with the binding that would be `serviceAccounts[index]`. */
-  private checkBinding(checks: PropChecks, binding: ServiceAccountBinding, index: number): void {
+  /**
+   * What is wrong with the binding that would be `serviceAccounts[index]`. `names` holds the
+   * credential names of the bindings before it, and is given this one's.
+   */
+  private checkBinding(checks: PropChecks, binding: ServiceAccountBinding, index: number, names: Map<string, number>): void {
     const at = `serviceAccounts[${index}]`;
     if (index === MAX_CREDENTIALS_PER_IDENTITY) {
       checks.add({
@@ -172,6 +178,19 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
     checks.name(`${at}.name`, binding.name, NAME_RULES.serviceAccountName);
     checks.name(`${at}.namespace`, binding.namespace, NAME_RULES.namespace);
     checks.name(`${at}.federatedCredentialName`, binding.federatedCredentialName, NAME_RULES.federatedCredentialName);
+    if (!Token.isUnresolved(binding.federatedCredentialName)) {
+      const name = binding.federatedCredentialName.toLowerCase();
+      const earlier = names.get(name);
+      if (earlier === undefined) names.set(name, index);
+      else {
+        checks.add({
+          prop: `${at}.federatedCredentialName`,
+          value: binding.federatedCredentialName,
+          problem: `duplicates serviceAccounts[${earlier}].federatedCredentialName on this identity`,
+          fix: "give each credential of an identity its own name",
+        });
+      }
+    }
     checks.name(`${at}.tenantId`, binding.tenantId, NAME_RULES.uuid);
     checks.wholeNumber(`${at}.tokenExpirationSeconds`, binding.tokenExpirationSeconds, TOKEN_EXPIRATION_SECONDS.min, TOKEN_EXPIRATION_SECONDS.max);
     if (binding.id === undefined && Token.isUnresolved(`${binding.namespace ?? "default"}-${binding.name}`)) {
@@ -214,6 +233,7 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
       credential,
       replacementTriggers: [`${address}.metadata[0].annotations`, `${address}.metadata[0].uid`],
     };
+    if (!Token.isUnresolved(binding.federatedCredentialName)) this.credentialNames.set(binding.federatedCredentialName.toLowerCase(), this.bound.length);
     this.bound.push(bound);
     return bound;
   }
