@@ -515,6 +515,7 @@ describe("runPlanReview (the CLI)", () => {
   test.each([
     ["a missing file", (dir: string) => [path.join(dir, "missing.json")], (dir: string) => `plan-review: cannot read ${path.join(dir, "missing.json")}: no such file\n`],
     ["a directory", (dir: string) => [dir], (dir: string) => `plan-review: cannot read ${dir}: it is a directory\n`],
+    ["a missing file whose name breaks the line", (dir: string) => [path.join(dir, "a\nb.json")], (dir: string) => `plan-review: cannot read ${path.join(dir, "a\\nb.json")}: no such file\n`],
     [
       "a state, not a plan",
       (dir: string) => [write(dir, "state.json", '{"format_version":"1.0","values":{}}')],

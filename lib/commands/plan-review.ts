@@ -2,6 +2,7 @@ import * as fs from "fs";
 import { planFingerprint } from "../review/plan-fingerprint";
 import { PlanFormatError, reviewPlan } from "../review/plan-review";
 import { COMMENT_LIMIT, MIN_LIMIT, renderPlanReview, SUMMARY_LIMIT } from "../review/render-plan-review";
+import { visible } from "../private/visible-text";
 import { defineCommand, EXIT, Parsed, UsageError, Writer } from "./cli";
 
 /** Exit codes: a CI step can tell "risky plan" from "could not review" and "the plan failed". */
@@ -114,17 +115,18 @@ function review(options: Options, io: PlanReviewIo): number {
     if (options.fullOut !== undefined) outputs.push([options.fullOut, renderPlanReview(review, common)]);
     for (const [file, text] of outputs) write(file, text);
     if (review.errored) {
-      io.stderr.write(`plan-review: ${options.plan} is a plan that failed (errored: true): the review says so, and nothing in it can be applied; the errors are in the output of terraform plan\n`);
+      io.stderr.write(`plan-review: ${visible(options.plan)} is a plan that failed (errored: true): the review says so, and nothing in it can be applied; the errors are in the output of terraform plan\n`);
       return EXIT_ERROR;
     }
     if (options.failOnRisk && review.risks.length > 0 && options.acceptedBy === undefined) {
-      io.stderr.write(`plan-review: ${review.risks.length} risk${review.risks.length === 1 ? "" : "s"} in ${options.plan} (--fail-on-risk)\n`);
+      io.stderr.write(`plan-review: ${review.risks.length} risk${review.risks.length === 1 ? "" : "s"} in ${visible(options.plan)} (--fail-on-risk)\n`);
       return EXIT_RISK;
     }
     return EXIT_OK;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    io.stderr.write(`plan-review: ${error.message}\n`);
+    // One line: a file name may hold a line break.
+    io.stderr.write(`plan-review: ${visible(error.message)}\n`);
     return EXIT_ERROR;
   }
 }
