@@ -152,6 +152,12 @@ describe("the entry points (scripts/run.js NAME, as npm run and cdktf.json run t
     expect(fs.readdirSync(cwd)).toEqual([]);
   });
 
+  test.each([[[]], [["nosuch", "--help"]]])("run.js %j, without a known entry: exit 2 (usage), one line", (argv) => {
+    const result = childProcess.spawnSync(process.execPath, [RUN, ...argv], { cwd: dir(), env: cleanEnv(), encoding: "utf8" });
+    expect([result.status, result.stdout, result.stderr.split("\n").length]).toEqual([2, "", 2]);
+    expect(result.stderr).toMatch(/^usage: node scripts\/run.js ENTRY \[ARGS...\]; ENTRY is one of main, /);
+  });
+
   test.each(NAMES)("%s --bogus: exit 2, one line", (name) => {
     const result = childProcess.spawnSync(process.execPath, [RUN, name, "--bogus"], { cwd: dir(), env: cleanEnv(), encoding: "utf8" });
     expect([result.status, result.stdout, result.stderr.split("\n").length]).toEqual([2, "", 2]);
