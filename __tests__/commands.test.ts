@@ -85,6 +85,12 @@ describe.each(NAMES)("%s", (name) => {
     expect(result.stdout).toContain(`\n  2  ${USAGE_EXIT}\n`);
   });
 
+  test("--help or -h where a string option's value would be (--out --help) prints the help too", async () => {
+    const stringOption = Object.entries(command.spec.options).find(([, o]) => o.type === "string")?.[0];
+    if (stringOption === undefined) return;
+    for (const help of ["--help", "-h"]) expect(await run(command, [`--${stringOption}`, help])).toEqual({ code: EXIT.ok, stdout: helpText(command.spec), stderr: "", work: [] });
+  });
+
   test("an unknown option: exit 2, one line naming it and the fix, nothing done", async () => {
     const result = await run(command, ["--no-such-option"]);
     expect(result).toEqual({ code: EXIT.usage, stdout: "", stderr: expect.stringMatching(new RegExp(`^${name === "main" ? "synth" : name}: unknown option --no-such-option; it takes (no options|--\\S+(, --\\S+)*) \\(.*--help\\)\\n$`)), work: [] });

@@ -191,7 +191,9 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: Com
   const options = allOptions(spec);
   const config = Object.fromEntries(Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}) }]));
   const { tokens } = parseArgs({ args: [...argv], options: config, strict: false, allowPositionals: true, tokens: true });
-  if (tokens.some((t) => t.kind === "option" && t.name === "help")) return "help";
+  // `--out --help` is help too: a string option's value is never taken from an argument that starts with `-` (below).
+  const helpAsValue = (t: (typeof tokens)[number]) => t.kind === "option" && !t.inlineValue && t.value !== undefined && /^(--help(=.*)?|-h)$/s.test(t.value);
+  if (tokens.some((t) => t.kind === "option" && (t.name === "help" || helpAsValue(t)))) return "help";
   const problems: string[] = [];
   /** After an unknown option or a missing value, the arguments that follow may be misread: no count of them is judged. */
   let unsure = false;
