@@ -66,6 +66,7 @@ describe("pageBlocks: the shell blocks of a page and their markers", () => {
       'p.md:1: fence language "zsh" is unknown to the docs test: use one of sh, bash, shell, console (run) or text, yaml, yml, json, hcl, ts, typescript, js, javascript, mermaid, diff, markdown (not run), or add it to a list in __tests__/docs-blocks.ts',
     ],
     ["a console block with no command", "```console\nonly output\n```\n", "p.md:1: a console block with no `$ ` command: tag output alone `text`"],
+    ["an indented code block", "Run:\n\n    npm run synth\n", "p.md:3: an indented code block: write it as a fence with a language (`sh`, `console`, `text`, ...)"],
   ])("%s is a problem", (_label, markdown, problem) => {
     expect(pageBlocks("p.md", markdown).problems).toEqual([problem]);
   });

@@ -66,8 +66,12 @@ export function pageBlocks(file: string, markdown: string): PageBlocks {
     if ((token.type !== "fence" && token.type !== "code_block") || !token.map) continue;
     const [start, end] = token.map;
     for (let i = start; i < end; i++) inCode.add(i);
-    if (token.type === "code_block") continue;
     const where = `${file}:${start + 1}`;
+    if (token.type === "code_block") {
+      // Shown as code, as a fence is, but with no language to say whether to run it: it would slip by unrun.
+      problems.push(`${where}: an indented code block: write it as a fence with a language (\`sh\`, \`console\`, \`text\`, ...)`);
+      continue;
+    }
     const language = token.info.trim().split(/\s+/)[0] ?? "";
 
     const markers: Array<{ text: string; line: number }> = [];
