@@ -60,18 +60,23 @@ const NPM_WRAPPER = `#!/usr/bin/env bash
 # suites the docs test belongs to, when run in the clone (DOCS_TEST_CLONE) or below it.
 set -euo pipefail
 case "$(pwd -P)/" in "$DOCS_TEST_CLONE"/*) ;; *) exec "$DOCS_TEST_NPM" "$@" ;; esac
+# The command is the first word npm knows as one (npm 11's commands and aliases): a word before it is
+# an option's value (npm --loglevel silent install, npm --prefix DIR install).
 command="" script=""
 for arg in "$@"; do
   case "$arg" in -*) continue ;; esac
-  if [ -z "$command" ]; then command=$arg
-  elif [ "$command" = run ] || [ "$command" = run-script ]; then script=$arg; break
+  if [ -z "$command" ]; then
+    case "$arg" in
+      access|add|add-user|adduser|approve-scripts|audit|author|bugs|c|cache|ci|cit|clean-install|clean-install-test|completion|config|create|ddp|dedupe|deny-scripts|deprecate|diff|dist-tag|dist-tags|docs|doctor|edit|exec|explain|explore|find|find-dupes|fund|get|help|help-search|hlep|home|i|ic|in|info|init|innit|ins|inst|insta|instal|install|install-ci-test|install-clean|install-scripts|install-test|isnt|isnta|isntal|isntall|isntall-clean|issues|it|la|link|list|ll|ln|login|logout|ls|ogr|org|outdated|owner|pack|ping|pkg|prefix|profile|prune|publish|query|r|rb|rebuild|remove|repo|restart|rm|root|rum|run|run-script|s|sbom|se|search|set|show|shrinkwrap|sit|stage|star|stars|start|stop|t|team|test|token|trust|tst|u|udpate|un|undeprecate|uninstall|unlink|unpublish|unstar|up|update|upgrade|urn|v|verison|version|view|whoami|why|x) command=$arg ;;
+    esac
+  elif [ "$command" = run ] || [ "$command" = run-script ] || [ "$command" = rum ] || [ "$command" = urn ]; then script=$arg; break
   else break; fi
 done
 note() { printf 'docs-test: %s\\n' "$*" >&2; }
 # A refusal is also written where the test reads it: bash -e does not stop at a failure before \`&&\`.
 refuse() { note "$*"; printf '%s\\n' "$*" >>"$DOCS_TEST_DIR/refused"; exit 1; }
 case "$command:$script" in
-  ci:* | clean-install:* | ic:* | install-clean:*)
+  ci:* | clean-install:* | ic:* | install-clean:* | isntall-clean:*)
     for file in package.json package-lock.json; do
       if ! cmp -s "$DOCS_TEST_CLONE/$file" "$DOCS_TEST_CHECKOUT/$file"; then
         refuse "npm $* refused: $file differs from the checkout's, so npm ci would install what the checkout's node_modules does not hold; mark the block <!-- docs-test: skip (REASON) -->"
@@ -81,10 +86,12 @@ case "$command:$script" in
       refuse "npm $* refused: the checkout's node_modules was not installed from its package-lock.json ($differences): run npm ci in the checkout"
     note "npm $* stood in for: node_modules is the checkout's (linked), installed from this package-lock.json"
     exit 0 ;;
-  test:* | t:* | tst:* | run:test | run-script:test | run:test:terraform | run-script:test:terraform)
+  test:* | t:* | tst:* | run:test | run-script:test | rum:test | urn:test | run:test:terraform | run-script:test:terraform | rum:test:terraform | urn:test:terraform)
     note "npm $* not run: .ci/run runs the test suites itself, and this test is part of one"
     exit 0 ;;
-  install:* | i:* | in:* | add:* | uninstall:* | remove:* | rm:* | un:* | update:* | up:* | upgrade:* | dedupe:* | prune:* | rebuild:* | link:* | ln:*)
+  install:* | i:* | in:* | ins:* | inst:* | insta:* | instal:* | isnt:* | isnta:* | isntal:* | isntall:* | add:* | \\
+  install-test:* | it:* | install-ci-test:* | cit:* | clean-install-test:* | sit:* | \\
+  uninstall:* | remove:* | rm:* | r:* | un:* | unlink:* | update:* | up:* | upgrade:* | udpate:* | dedupe:* | ddp:* | prune:* | rebuild:* | rb:* | link:* | ln:*)
     refuse "npm $* refused: it would change the node_modules this clone shares with the checkout; mark the block <!-- docs-test: skip (REASON) -->" ;;
 esac
 exec "$DOCS_TEST_NPM" "$@"
@@ -200,6 +207,15 @@ describe("the docs test's npm, in a clone", () => {
     );
     expect(fs.existsSync(path.join(clone!, "node_modules", "left-pad"))).toBe(false);
     expect(fs.existsSync(path.join(ROOT, "node_modules", "cdktf", "package.json"))).toBe(true);
+  });
+
+  test("refuses what would change node_modules however npm is told it: after an option's value, by npm's aliases and typos", async () => {
+    // --offline: were one to reach the real npm, it fails without the network instead of installing.
+    for (const command of ["--offline --loglevel silent install left-pad", "--offline --prefix . install left-pad", "--offline it", "--offline cit", "--offline isntall left-pad", "--offline rb"]) {
+      const { status, why } = await run(`npm ${command}`);
+      expect({ command, status, why }).toEqual({ command, status: 1, why: expect.stringContaining(`npm ${command} refused: it would change the node_modules`) });
+    }
+    expect(fs.existsSync(path.join(clone!, "node_modules", "left-pad"))).toBe(false);
   });
 
   test("refuses npm ci once the block changed package.json", async () => {
