@@ -23,7 +23,7 @@ describe("Workloads errors", () => {
     const error = propsErrorOf(() =>
       build(() => [
         { identityName: "id", serviceAccountName: "sa", federatedCredentialName: "fic", namespace: "Team-A" },
-        { identityName: "id-ok", serviceAccountName: "sa", federatedCredentialName: "fic", secrets: ["api-key", "db-password"], tokenExpirationSeconds: 100000 },
+        { identityName: "id-ok", serviceAccountName: "sa-2", federatedCredentialName: "fic", secrets: ["api-key", "db-password"], tokenExpirationSeconds: 100000 },
       ]),
     );
     expect(error.message).toBe(
@@ -41,6 +41,23 @@ describe("Workloads errors", () => {
       "Invalid construct props (1 problem):\n" +
         '  - stack/Workloads.workloads[20].identityName: would be federated credential number 21 of this identity; Entra ID allows at most 20 per managed identity (got "id-shared"); ' +
         "federate some of these workloads with another identity",
+    );
+  });
+
+  test("fails when a service account is bound twice, or two credentials of an identity share a name, listing both (was: the construct tree's 'There is already a Construct with name')", () => {
+    const error = propsErrorOf(() =>
+      build(() => [
+        { identityName: "id-a", serviceAccountName: "sa", federatedCredentialName: "fic-1" },
+        { identityName: "id-b", serviceAccountName: "sa", federatedCredentialName: "fic-2" },
+        { identityName: "id-a", serviceAccountName: "sa-3", federatedCredentialName: "FIC-1" },
+        { identityName: "id-a", serviceAccountName: "sa-4", federatedCredentialName: "fic-4", federatedCredentialKey: "fic-1" },
+      ]),
+    );
+    expect(error.message).toBe(
+      "Invalid construct props (3 problems):\n" +
+        '  - stack/Workloads.workloads[1].serviceAccountName: duplicates workloads[0].serviceAccountName in namespace default: a service account carries one identity, and Entra rejects a second credential with the same issuer and subject (got "sa"); bind each service account once; change its name or namespace\n' +
+        '  - stack/Workloads.workloads[2].federatedCredentialName: duplicates workloads[0].federatedCredentialName on the identity they share (got "FIC-1"); give each credential of an identity its own name\n' +
+        "  - stack/Workloads.workloads[3].federatedCredentialKey: is also the key of workloads[0]'s credential on the identity they share (got \"fic-1\"); give each credential of an identity its own key",
     );
   });
 

@@ -216,6 +216,9 @@ function checkProps(scope: Workloads, props: WorkloadsProps): void {
   if (props.workloads.length === 0) checks.add({ prop: "workloads", value: [], problem: "is empty", fix: "give at least one workload" });
   const vaultSecrets = new Set(props.keyVault.secretKeys);
   const credentials = new Map<string, number>();
+  /** The first workload of each service account (its construct id), and of each credential of an identity (key, and name case folded). */
+  const accounts = new Map<string, number>();
+  const credentialNames = new Map<string, number>();
   props.workloads.forEach((workload, i) => {
     const at = `workloads[${i}]`;
     checks.name(`${at}.identityName`, workload.identityName, NAME_RULES.identityName);
@@ -241,6 +244,38 @@ function checkProps(scope: Workloads, props: WorkloadsProps): void {
       }
     });
     const identityKey = workload.identityKey ?? workload.identityName;
+    const namespaceKey = workload.namespaceKey ?? workload.namespace ?? "default";
+    const account = `${namespaceKey}_${workload.serviceAccountKey ?? workload.serviceAccountName}`;
+    const earlierAccount = accounts.get(account);
+    if (earlierAccount === undefined) accounts.set(account, i);
+    else {
+      checks.add({
+        prop: `${at}.serviceAccountName`,
+        value: workload.serviceAccountName,
+        problem: `duplicates workloads[${earlierAccount}].serviceAccountName in namespace ${workload.namespace ?? "default"}: a service account carries one identity, and Entra rejects a second credential with the same issuer and subject`,
+        fix: "bind each service account once; change its name or namespace",
+      });
+    }
+    const credentialKey = `${identityKey}\nkey\n${workload.federatedCredentialKey ?? workload.federatedCredentialName}`;
+    const credentialName = Token.isUnresolved(workload.federatedCredentialName) ? undefined : `${identityKey}\nname\n${workload.federatedCredentialName.toLowerCase()}`;
+    const sameName = credentialName === undefined ? undefined : credentialNames.get(credentialName);
+    const sameKey = credentialNames.get(credentialKey);
+    if (sameName !== undefined) {
+      checks.add({
+        prop: `${at}.federatedCredentialName`,
+        value: workload.federatedCredentialName,
+        problem: `duplicates workloads[${sameName}].federatedCredentialName on the identity they share`,
+        fix: "give each credential of an identity its own name",
+      });
+    } else if (sameKey !== undefined) {
+      checks.add({
+        prop: `${at}.federatedCredentialKey`,
+        value: workload.federatedCredentialKey ?? workload.federatedCredentialName,
+        problem: `is also the key of workloads[${sameKey}]'s credential on the identity they share`,
+        fix: "give each credential of an identity its own key",
+      });
+    }
+    for (const key of [credentialKey, credentialName]) if (key !== undefined && !credentialNames.has(key)) credentialNames.set(key, i);
     const n = (credentials.get(identityKey) ?? 0) + 1;
     credentials.set(identityKey, n);
     if (n === MAX_CREDENTIALS_PER_IDENTITY + 1) {
