@@ -205,6 +205,16 @@ describe("synth's last line", () => {
     expect(fs.readdirSync(cwd)).toEqual([]);
   });
 
+  test("names the file relative to where npm run was typed, as it reads a relative AKS_WI_CONFIG: from a subdirectory, by its absolute path", () => {
+    const cwd = dir();
+    const sub = path.join(cwd, "help");
+    fs.mkdirSync(sub);
+    fs.writeFileSync(path.join(sub, "team.yaml"), "location: westeurope\n");
+    const result = synth(cwd, { INIT_CWD: sub, npm_package_json: path.join(cwd, "package.json"), AKS_WI_CONFIG: "team.yaml" });
+    expect(result.stdout).toBe(`synth: wrote ${path.join(cwd, STACK_FILE)} (14 resources) from AKS_WI_CONFIG=team.yaml\n`);
+    fs.rmSync(sub, { recursive: true });
+  });
+
   test("shows a configuration file's name with a control character as an escape, on one line", () => {
     const cwd = dir();
     const name = "te\u001b[2Jam\u202e.yaml";

@@ -1,5 +1,6 @@
 import * as path from "path";
 import { synthesize, synthFailure, SynthResult } from "../app/synth";
+import { invocationDirectory } from "../config/load";
 import { visible } from "../private/visible-text";
 import { CommandIo, defineCommand, EXIT } from "./cli";
 
@@ -26,7 +27,8 @@ export function synthLine(result: SynthResult, cwd: string): string {
 export function synthesizeAndReport(io: CommandIo): SynthResult | undefined {
   try {
     const result = synthesize({ env: io.env, cwd: io.cwd });
-    io.stdout.write(`${synthLine(result, io.cwd)}\n`);
+    // Relative to where the user ran it, as a relative AKS_WI_CONFIG is: npm run starts it in the package's directory.
+    io.stdout.write(`${synthLine(result, invocationDirectory(io.env, io.cwd))}\n`);
     return result;
   } catch (error) {
     const message = synthFailure(error);
