@@ -68,6 +68,23 @@ describe("FederatedIdentity errors", () => {
     });
   });
 
+  test("fails when two bindings have one id, by props and by bind (was: the construct tree's 'There is already a Construct with name')", () => {
+    const error = propsErrorOf(() =>
+      synthConstructs((stack) => new FederatedIdentity(stack, "Workload", { ...PROPS, serviceAccounts: [account(0), { name: "sa-0", federatedCredentialName: "fic-1" }, { ...account(2), id: "default-sa-0" }] })),
+    );
+    expect(error.message).toBe(
+      "Invalid construct props (2 problems):\n" +
+        '  - stack/Workload.serviceAccounts[1].id: is also the id of serviceAccounts[0] (an id is the namespace and name, when not given) (got "default-sa-0"); bind each service account once, and give each binding its own id\n' +
+        '  - stack/Workload.serviceAccounts[2].id: is also the id of serviceAccounts[0] (got "default-sa-0"); bind each service account once, and give each binding its own id',
+    );
+    synthConstructs((stack) => {
+      const identity = new FederatedIdentity(stack, "Workload", { ...PROPS, serviceAccounts: [account(0)] });
+      expect(propsErrorOf(() => identity.bind({ name: "sa-0", federatedCredentialName: "fic-1" })).problems.map((p) => p.path)).toEqual(["stack/Workload.serviceAccounts[1].id"]);
+      identity.bind({ name: "sa-0", namespace: "apps", federatedCredentialName: "fic-1" });
+      expect(identity.serviceAccounts).toHaveLength(2);
+    });
+  });
+
   test("fails when a service account's name is known only at apply and the binding has no id", () => {
     const error = propsErrorOf(() =>
       synthConstructs((stack) => {

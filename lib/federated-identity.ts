@@ -120,7 +120,7 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
   private readonly identity: UserAssignedIdentity;
   private readonly issuer: string;
   private readonly bound: BoundServiceAccount[] = [];
-  /** The index of the binding each credential name (case folded, when known at synth) was given to. */
+  /** The index of the binding each credential name (case folded, when known at synth) and each binding id was given to. */
   private readonly credentialNames = new Map<string, number>();
   private readonly kubernetesDependsOn?: ITerraformDependable[];
 
@@ -164,7 +164,7 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
 
   /**
    * What is wrong with the binding that would be `serviceAccounts[index]`. `names` holds the
-   * credential names of the bindings before it, and is given this one's.
+   * credential names and ids of the bindings before it, and is given this one's.
    */
   private checkBinding(checks: PropChecks, binding: ServiceAccountBinding, index: number, names: Map<string, number>): void {
     const at = `serviceAccounts[${index}]`;
@@ -178,8 +178,21 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
     checks.name(`${at}.name`, binding.name, NAME_RULES.serviceAccountName);
     checks.name(`${at}.namespace`, binding.namespace, NAME_RULES.namespace);
     checks.name(`${at}.federatedCredentialName`, binding.federatedCredentialName, NAME_RULES.federatedCredentialName);
+    const key = bindingId(binding);
+    if (!Token.isUnresolved(key)) {
+      const earlier = names.get(`id ${key}`);
+      if (earlier === undefined) names.set(`id ${key}`, index);
+      else {
+        checks.add({
+          prop: `${at}.id`,
+          value: key,
+          problem: `is also the id of serviceAccounts[${earlier}]${binding.id === undefined ? " (an id is the namespace and name, when not given)" : ""}`,
+          fix: "bind each service account once, and give each binding its own id",
+        });
+      }
+    }
     if (!Token.isUnresolved(binding.federatedCredentialName)) {
-      const name = binding.federatedCredentialName.toLowerCase();
+      const name = `name ${binding.federatedCredentialName.toLowerCase()}`;
       const earlier = names.get(name);
       if (earlier === undefined) names.set(name, index);
       else {
@@ -200,7 +213,7 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
 
   private create(binding: ServiceAccountBinding): BoundServiceAccount {
     const namespace = binding.namespace ?? "default";
-    const key = binding.id ?? `${namespace}-${binding.name}`;
+    const key = bindingId(binding);
     const annotations: Record<string, string> = { [CLIENT_ID_ANNOTATION]: this.identity.clientId };
     if (binding.tenantId !== undefined) annotations[TENANT_ID_ANNOTATION] = binding.tenantId;
     if (binding.tokenExpirationSeconds !== undefined) annotations[TOKEN_EXPIRATION_ANNOTATION] = String(binding.tokenExpirationSeconds);
@@ -233,8 +246,14 @@ export class FederatedIdentity extends Construct implements IWorkloadPrincipal {
       credential,
       replacementTriggers: [`${address}.metadata[0].annotations`, `${address}.metadata[0].uid`],
     };
-    if (!Token.isUnresolved(binding.federatedCredentialName)) this.credentialNames.set(binding.federatedCredentialName.toLowerCase(), this.bound.length);
+    if (!Token.isUnresolved(binding.federatedCredentialName)) this.credentialNames.set(`name ${binding.federatedCredentialName.toLowerCase()}`, this.bound.length);
+    this.credentialNames.set(`id ${key}`, this.bound.length);
     this.bound.push(bound);
     return bound;
   }
+}
+
+/** What the construct ids of a binding's service account and credential end with. */
+function bindingId(binding: ServiceAccountBinding): string {
+  return binding.id ?? `${binding.namespace ?? "default"}-${binding.name}`;
 }
