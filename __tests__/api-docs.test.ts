@@ -20,6 +20,22 @@ describe("help/api.md", () => {
     }
     expect(current).toMatch(/\| `nodeCount\?` \| `number` \| [^\n]*@default/);
   });
+
+  test("every type of this project that a member table names is exported and described too (a consumer can name it)", () => {
+    const current = fs.readFileSync(path.join(ROOT, API_REFERENCE), "utf8");
+    const declared = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (entry.name.endsWith(".ts")) for (const m of fs.readFileSync(file, "utf8").matchAll(/^export (?:declare )?(?:abstract )?(?:type|interface|class|enum) (\w+)/gm)) declared.add(m[1]);
+      }
+    };
+    walk(path.join(ROOT, "lib"));
+    const named = [...current.matchAll(/^\| `[^`]+` \| `([^`]+)` \|/gm)].flatMap((m) => m[1].match(/\b[A-Z]\w*\b/g) ?? []);
+    const missing = [...new Set(named)].filter((name) => declared.has(name) && !current.includes(`\n### ${name}\n`));
+    expect(missing).toEqual([]);
+  });
 });
 
 describe("renderApiReference", () => {

@@ -27,5 +27,5 @@ export type { AksWorkloadIdentityStackProps } from "./app/aks-workload-identity-
 export { resolveConfig } from "./config/resolve";
 export type { LoadedConfig, ResolvedValue, ResolveConfigOptions } from "./config/resolve";
 export { ConfigError } from "./config/errors";
-export type { ConfigProblem } from "./config/errors";
+export type { ConfigProblem, Source } from "./config/errors";
 export type { AppConfig } from "./config/types";
