@@ -532,6 +532,7 @@ describe("runPlanReview (the CLI)", () => {
     ["two files", () => [safe, risky], `plan-review: unexpected argument ${JSON.stringify(risky)}; give at most one plan file\n`],
     ["an unknown option", () => ["--fail-on-risks", safe], "plan-review: unknown option --fail-on-risks; did you mean --fail-on-risk? (npm run plan-review -- --help)\n"],
     ["--out without a file", () => [safe, "--out"], "plan-review: --out needs a value: --out FILE\n"],
+    ["one output named twice, spelt two ways", () => ["--out", "review.md", "--full-out", "./review.md", safe], "plan-review: --out, --summary-out and --full-out must name different files\n"],
   ])("fails with one line for %s, exit 2 (usage)", (_, argv, message) => {
     expect(run(argv())).toEqual({ status: EXIT_USAGE, stdout: "", stderr: message, written: {} });
   });

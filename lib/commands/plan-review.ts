@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as path from "path";
 import { planFingerprint } from "../review/plan-fingerprint";
 import { PlanFormatError, reviewPlan } from "../review/plan-review";
 import { COMMENT_LIMIT, MIN_LIMIT, renderPlanReview, SUMMARY_LIMIT } from "../review/render-plan-review";
@@ -171,7 +172,8 @@ function options({ values, positionals }: Parsed<typeof OPTIONS>): Options {
     problems.push(`--max-size ${JSON.stringify(size)} is not a whole number of bytes from ${MIN_LIMIT} to ${COMMENT_LIMIT} (GitHub's limit for a comment)`);
   }
   const files = [values.out, values["summary-out"], values["full-out"]].filter((file): file is string => file !== undefined);
-  if (new Set(files).size !== files.length) problems.push("--out, --summary-out and --full-out must name different files");
+  // Compared as the paths they resolve to: --out review.md --full-out ./review.md would write one file twice.
+  if (new Set(files.map((file) => path.resolve(file))).size !== files.length) problems.push("--out, --summary-out and --full-out must name different files");
   if (problems.length > 0) throw new UsageError(...problems);
   return {
     failOnRisk,
