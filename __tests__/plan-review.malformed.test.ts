@@ -134,6 +134,33 @@ function mutate(plan: Json, mutation: Mutation, all: (string | number)[][]): voi
   }
 }
 
+describe("names that are also JavaScript's own (constructor, __proto__, toString) are names like any other", () => {
+  const base = () => load("kinds") as { resource_changes: { [key: string]: Json }[] };
+  test.each(["constructor", "__proto__", "toString", "hasOwnProperty"])("%s as a resource type, an action reason or a role name gives a review (was: a TypeError's stack trace, or the text of a JavaScript function in it)", (name) => {
+    for (const set of [
+      (rc: { [key: string]: Json }) => (rc.type = name),
+      (rc: { [key: string]: Json }) => (rc.action_reason = name),
+      (rc: { [key: string]: Json }) => {
+        const after = (rc.change as { [key: string]: { [key: string]: Json } | null }).after;
+        if (rc.type === "azurerm_role_assignment" && after) after.role_definition_name = name;
+      },
+    ]) {
+      const plan = base();
+      for (const rc of plan.resource_changes) set(rc);
+      const result = run(plan);
+      expect([result.status, result.stderr]).toEqual([EXIT_OK, ""]);
+      expect(result.stdout).not.toMatch(/native code|function /);
+    }
+  });
+
+  test("an action reason that is not a string is left out (was: a TypeError's stack trace for null)", () => {
+    const plan = base();
+    plan.resource_changes[0].action_reason = null;
+    const result = run(plan);
+    expect([result.status, result.stderr]).toEqual([EXIT_OK, ""]);
+  });
+});
+
 describe("real plans, mutated (property)", () => {
   const SEED = 1414;
   const RUNS = 600;

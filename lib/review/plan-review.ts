@@ -358,7 +358,7 @@ class PlanModel {
     this.root = configModule(plan.configuration?.root_module);
     for (const side of ["after", "before"] as const) {
       for (const rc of this.changes) {
-        for (const path of IDENTIFYING[rc.type] ?? [["id"]]) {
+        for (const path of (own(IDENTIFYING, rc.type) as readonly Path[] | undefined) ?? [["id"]]) {
           const read = readValue(rc, side, path);
           if (read.state === "known" && typeof read.value === "string" && read.value !== "" && !this.valueIndex.has(read.value)) {
             this.valueIndex.set(read.value, { target: this.targetOf(rc, path), side });
@@ -395,7 +395,7 @@ class PlanModel {
     ];
     if (order) notes.push(order);
     if (action === "forget") notes.push("removed from the state only: it stays in Azure");
-    if (rc.action_reason !== undefined) notes.push(ACTION_REASONS[rc.action_reason] ?? `reason ${code(rc.action_reason)}`);
+    if (typeof rc.action_reason === "string") notes.push((own(ACTION_REASONS, rc.action_reason) as string | undefined) ?? `reason ${code(rc.action_reason)}`);
     const importing = rc.change.importing;
     if (importing) notes.push(typeof importing.id === "string" ? `imported from ${code(importing.id)}` : "imported (id known after apply)");
     if (rc.previous_address !== undefined && rc.previous_address !== rc.address) notes.push(`moved from ${code(rc.previous_address)}`);
@@ -430,7 +430,7 @@ class PlanModel {
     const risk = (kind: RiskKind, title: string, message: string): Risk => ({ kind, address: rc.address, title, message });
     const risks: Risk[] = [];
     const forgets = action === "forget" || rc.change.actions.join(",") === "create,forget";
-    if (forgets && FORGET_RISKY[rc.type]) risks.push(risk("left-unmanaged", `${capitalize(this.kind(rc))} left unmanaged`, this.forgotten(rc)));
+    if (forgets && own(FORGET_RISKY, rc.type)) risks.push(risk("left-unmanaged", `${capitalize(this.kind(rc))} left unmanaged`, this.forgotten(rc)));
     const removed = (action === "replace" && !forgets) || action === "destroy";
     switch (rc.type) {
       case "azurerm_key_vault":
@@ -476,7 +476,7 @@ class PlanModel {
       azurerm_key_vault: "key vault",
       azurerm_kubernetes_cluster: "cluster",
     };
-    return kinds[rc.type] ?? "credential";
+    return (own(kinds, rc.type) as string | undefined) ?? "credential";
   }
 
   private forgotten(rc: PlanResourceChange): string {
@@ -484,7 +484,7 @@ class PlanModel {
       rc.type === "azurerm_role_assignment"
         ? `Role assignment ${code(rc.address)} (${grantText(this.accessChange(rc, "destroy")[0])})`
         : `${capitalize(this.describeTarget(this.targetOf(rc, []), "before", "scope"))} (${code(rc.address)})`;
-    return `${what} is removed from Terraform's state but not deleted: ${FORGET_RISKY[rc.type]} in Azure, and no configuration describes it or will remove it.`;
+    return `${what} is removed from Terraform's state but not deleted: ${String(own(FORGET_RISKY, rc.type))} in Azure, and no configuration describes it or will remove it.`;
   }
 
   private privilegedGrant(rc: PlanResourceChange, action: ChangeAction): { title: string; message: string } | undefined {
@@ -498,7 +498,7 @@ class PlanModel {
         message: `${capitalize(who)} is granted a role the plan marks sensitive on ${scope} (${code(rc.address)}): the review cannot show which, so check the configuration.`,
       };
     }
-    const why = role.name === undefined ? undefined : PRIVILEGED_ROLES[role.name.toLowerCase()];
+    const why = role.name === undefined ? undefined : (own(PRIVILEGED_ROLES, role.name.toLowerCase()) as string | undefined);
     if (!why) return undefined;
     return { title: "Privileged role granted", message: `${capitalize(who)} is granted ${role.shown} on ${scope} (${code(rc.address)}): ${why}.` };
   }
@@ -628,7 +628,7 @@ class PlanModel {
     // What kind of principal a hidden one is would say something about it.
     if (readValue(rc, side, ["principal_id"]).state === "sensitive") return { principal };
     const target = this.pointsAt(rc, "principal_id", side);
-    const implied = target && PRINCIPAL_TYPES[target.type];
+    const implied = target && (own(PRINCIPAL_TYPES, target.type) as string | undefined);
     return implied ? { principal, principalType: code(implied) } : { principal };
   }
 
