@@ -66,10 +66,12 @@ describe("YAML size (found by an attack: files under 4 MiB took gigabytes or ten
   test.each([
     ["1.4 million empty flow objects", () => `location: westeurope\nx: [${Array(1_390_000).fill("{}").join(",")}]\n`, /^AKS_WI_CONFIG: holds about 1390\d{3} YAML entries; /],
     ["40,000 uses of one scalar anchor", () => `a: &a x\n${Array.from({ length: 40_000 }, (_, i) => `k${i}: *a`).join("\n")}\n`, /^AKS_WI_CONFIG: uses about 40000 YAML aliases \(at most 10000 are read\)/],
-  ])("%s: one problem, within a second", (_, text, expected) => {
+  ])("%s: one problem, not the tens of seconds it took", (_, text, expected) => {
     const outcome = load(write("big.yaml", text()));
     expect(outcome.problems).toEqual([expect.stringMatching(expected)]);
-    expect(outcome.ms).toBeLessThan(1000);
+    // A bound on a pathology, not a speed target (that is npm run bench's): the unbounded reader took
+    // tens of seconds; the bounded one takes a fraction of a second alone, but CI machines are shared.
+    expect(outcome.ms).toBeLessThan(8000);
   });
 
   test("a configuration of 5000 workloads with their keys set is well within both budgets", () => {
