@@ -27,6 +27,29 @@ describe("VerificationPod errors", () => {
     ]);
   });
 
+  test("fails when the pod name is not a DNS-1123 subdomain, with the image's problem in the same error", () => {
+    const error = propsErrorOf(() =>
+      synthConstructs((stack) => {
+        new VerificationPod(stack, "VerificationPod", { identity: IDENTITY, secret: SECRET, image: "ghcr.io/Azure/msal-go", podName: "Bad_Pod" });
+      }),
+    );
+    expect(error.message).toContain(
+      '  - stack/VerificationPod.podName: is not dot-separated labels of lowercase letters, digits and \'-\' starting and ending with a letter or digit (got "Bad_Pod"); ' +
+        "use lowercase letters, digits, '-' and '.', e.g. \"sample-workload-identity-key-vault\" " +
+        "(rule: a DNS-1123 subdomain: 1-253 characters, dot-separated lowercase labels of letters, digits and '-')",
+    );
+    expect(error.problems.map((p) => p.path)).toEqual(["stack/VerificationPod.image", "stack/VerificationPod.podName"]);
+  });
+
+  test("fails when the pod name is longer than 253 characters", () => {
+    const error = propsErrorOf(() =>
+      synthConstructs((stack) => {
+        new VerificationPod(stack, "VerificationPod", { identity: IDENTITY, secret: SECRET, podName: "a".repeat(254) });
+      }),
+    );
+    expect(error.problems.map((p) => p.problem)).toEqual(["is 254 characters long; it must be 1-253"]);
+  });
+
   test("skips an image known only at apply", () => {
     expect(() => podWith((tag) => `ghcr.io/azure/msal-go:${tag}`)).not.toThrow();
   });

@@ -137,6 +137,18 @@ export const NAME_RULES = {
     ],
     fix: "use lowercase letters, digits, '-' and '.', e.g. \"workload-identity-sa\"",
   }),
+  podName: patternRule({
+    rule: "a DNS-1123 subdomain: 1-253 characters, dot-separated lowercase labels of letters, digits and '-'",
+    min: 1,
+    max: 253,
+    patterns: [
+      [
+        new RegExp(`^${DNS_LABEL}(\\.${DNS_LABEL})*$`),
+        "is not dot-separated labels of lowercase letters, digits and '-' starting and ending with a letter or digit",
+      ],
+    ],
+    fix: "use lowercase letters, digits, '-' and '.', e.g. \"sample-workload-identity-key-vault\"",
+  }),
   location: patternRule({
     rule: "an Azure region name: lowercase letters and digits without spaces, e.g. \"eastus\" (\"East US\" is normalised)",
     min: 1,

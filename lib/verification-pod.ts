@@ -85,6 +85,7 @@ export class VerificationPod extends Construct {
     super(scope, id);
     const checks = new PropChecks(this);
     checks.name("image", props.image, NAME_RULES.image);
+    checks.name("podName", props.podName, NAME_RULES.podName);
     checks.throwIfAny();
 
     const env = { KEYVAULT_URL: props.secret.vaultUri, SECRET_NAME: props.secret.secretName };
