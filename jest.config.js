@@ -6,7 +6,7 @@ module.exports = {
   maxWorkers: "100%",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  testPathIgnorePatterns: ["/node_modules/", "/__tests__/terraform/", "/__tests__/package/"],
+  testPathIgnorePatterns: ["/node_modules/", "/__tests__/terraform/", "/__tests__/package/", "/__tests__/docs-run/"],
   transform: { "^.+\\.ts$": "<rootDir>/scripts/jest-transform.js" },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
 };

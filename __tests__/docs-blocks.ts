@@ -1,6 +1,6 @@
 /**
  * The code blocks of the docs (README.md and help/*.md) that a reader would type into a shell, as
- * __tests__/terraform/docs-run.test.ts runs them. Markers and rules: that test file's header, and
+ * __tests__/docs-run/docs-run.test.ts (npm run test:docs) runs them. Markers and rules: that test file's header, and
  * help/README.md ("Docs that run").
  */
 import * as fs from "fs";

@@ -37,11 +37,12 @@
  * - `npm ci`: checks instead that the clone's package.json and package-lock.json are the checkout's, and
  *   that the checkout's node_modules was installed from that lock file (INSTALLED_CHECK); CI's own
  *   `npm ci` has just installed it. A block that changed either file first is refused.
- * - `npm test`, `npm run test:terraform`: not run; .ci/run runs both suites.
+ * - `npm test`, `npm run test:terraform`, `test:docs`, `test:package`: not run; .ci/run runs every suite.
  * - `npm install` and the other commands that change node_modules: refused (exit 1): mark the block.
  * Run outside the clone (a block that makes an app of its own elsewhere), npm is npm. Everything else
  * (`npm run synth`, `npm run --silent plan-review`, `terraform`, ...) is the real thing.
- * Terraform talks to the suite's shared stand-in providers (TF_REATTACH_PROVIDERS, providers.setup.ts).
+ * Terraform talks to shared stand-in providers (TF_REATTACH_PROVIDERS, __tests__/terraform/providers.setup.ts,
+ * which jest.docs.config.js runs as the Terraform suite does).
  */
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
@@ -55,7 +56,7 @@ const { pages, problems } = allDocBlocks(ROOT);
 
 /** The wrapper put first on PATH as `npm` (the header says what it stands in for). */
 const NPM_WRAPPER = `#!/usr/bin/env bash
-# The docs test's npm (__tests__/terraform/docs-run.test.ts): the real npm, except for the commands
+# The docs test's npm (__tests__/docs-run/docs-run.test.ts): the real npm, except for the commands
 # that would reinstall or change the node_modules this clone shares with the checkout, or run the
 # suites the docs test belongs to, when run in the clone (DOCS_TEST_CLONE) or below it.
 set -euo pipefail
@@ -86,7 +87,7 @@ case "$command:$script" in
       refuse "npm $* refused: the checkout's node_modules was not installed from its package-lock.json ($differences): run npm ci in the checkout"
     note "npm $* stood in for: node_modules is the checkout's (linked), installed from this package-lock.json"
     exit 0 ;;
-  test:* | t:* | tst:* | run:test | run-script:test | rum:test | urn:test | run:test:terraform | run-script:test:terraform | rum:test:terraform | urn:test:terraform)
+  test:* | t:* | tst:* | run:test | run-script:test | rum:test | urn:test | run:test:terraform | run-script:test:terraform | rum:test:terraform | urn:test:terraform | run:test:docs | run-script:test:docs | rum:test:docs | urn:test:docs | run:test:package | run-script:test:package | rum:test:package | urn:test:package)
     note "npm $* not run: .ci/run runs the test suites itself, and this test is part of one"
     exit 0 ;;
   install:* | i:* | in:* | ins:* | inst:* | insta:* | instal:* | isnt:* | isnta:* | isntal:* | isntall:* | add:* | \\
