@@ -159,13 +159,21 @@ function describeChanges(project: () => string, stack: () => string): void {
   const workloads = `workloads:\n${renamed}${api("team-c")}`;
   const moved = "suffix: 5e1f0c\nlocation: westeurope\nresourceGroup:\n  name: rg-moved-{suffix}\nkeyVault:\n  name: kv-renamed{suffix}\n";
 
-  (OFFLINE ? test : test.skip)("changing the location, the resource group and the cluster's name replaces the cluster: a plain plan cannot, deploy can", () => {
+  (OFFLINE ? test : test.skip)("changing the location, the resource group and the cluster's name replaces the cluster: a plain plan cannot be trusted, deploy can", () => {
     synth(`${moved}cluster:\n  name: aks-moved-{suffix}\n  nodeCount: 2\n${workloads}`);
     // The kubernetes provider is configured from the cluster being replaced, and the pod must go first.
+    // Terraform 1.11 finds that cycle in most plans of this change, not all (3 of 10 full-suite runs here
+    // planned it, same configuration and state): a provider configured from a managed resource is
+    // outside what its cycle check guarantees. Either way the plan replaces the cluster under the
+    // Kubernetes objects, which is what deploy exists for.
     const plain = terraformResult(stack(), ["plan", "-input=false"], SECRET_ENV);
-    // A plan that succeeds shows its output in the failure (seen twice in full-suite runs, never alone).
-    expect({ status: plain.status, plan: plain.status === 1 ? "" : `${plain.stdout.slice(-6000)}\n${plain.stderr}` }).toEqual({ status: 1, plan: "" });
-    expect(plain.stderr.replace(/\s+/g, " ")).toMatch(/Error: Cycle: .*provider\["registry\.terraform\.io\/hashicorp\/kubernetes"\]/);
+    if (plain.status === 1) {
+      expect(plain.stderr.replace(/\s+/g, " ")).toMatch(/Error: Cycle: .*provider\["registry\.terraform\.io\/hashicorp\/kubernetes"\]/);
+    } else {
+      expect({ status: plain.status, stderr: plain.stderr }).toEqual({ status: 0, stderr: "" });
+      expect(plain.stdout).toMatch(/# azurerm_kubernetes_cluster\.\S+ must be replaced/);
+      expect(plain.stdout).toMatch(/# kubernetes_pod_v1\.\S+ (must|will) be replaced/);
+    }
 
     const run = deployHere();
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
