@@ -42,39 +42,29 @@ function stackWithOutput(value: string) {
 const nodeFs: typeof fs = require("fs");
 const realExists = nodeFs.existsSync;
 
+/** Runs `run` as if another synthesis made `outdir` just after this one found it missing. */
+function losingTheRaceFor<T>(outdir: string, run: () => T): T {
+  const exists = jest.spyOn(nodeFs, "existsSync").mockImplementation((p) => {
+    if (p !== outdir) return realExists(p);
+    fs.mkdirSync(outdir);
+    exists.mockRestore();
+    return false;
+  });
+  try {
+    return run();
+  } finally {
+    exists.mockRestore();
+  }
+}
+
 describe("synthAtomically", () => {
   test("an output directory another synthesis makes between the check and the mkdir is used, not an error, and not removed on failure", () => {
     const outdir = path.join(dir(), "cdktf.out");
-    // The other run wins the race: the directory appears after this run looked for it.
-    const exists = jest.spyOn(nodeFs, "existsSync").mockImplementation((p) => {
-      if (p === outdir) {
-        fs.mkdirSync(outdir);
-        exists.mockRestore();
-        return false;
-      }
-      return realExists(p);
-    });
-    try {
-      synthAtomically(outdir, stackWithOutput("raced"));
-    } finally {
-      exists.mockRestore();
-    }
+    losingTheRaceFor(outdir, () => synthAtomically(outdir, stackWithOutput("raced")));
     expect(JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "demo", "cdk.tf.json"), "utf8")).output.v.value).toBe("raced");
 
     const other = path.join(dir(), "cdktf.out");
-    const again = jest.spyOn(nodeFs, "existsSync").mockImplementation((p) => {
-      if (p === other) {
-        fs.mkdirSync(other);
-        again.mockRestore();
-        return false;
-      }
-      return realExists(p);
-    });
-    try {
-      expect(() => synthAtomically(other, () => { throw new Error("build failed"); })).toThrow("build failed");
-    } finally {
-      again.mockRestore();
-    }
+    expect(() => losingTheRaceFor(other, () => synthAtomically(other, () => { throw new Error("build failed"); }))).toThrow("build failed");
     // The directory was the other run's to keep.
     expect(fs.existsSync(other)).toBe(true);
   });
